@@ -85,6 +85,12 @@ void sieve_script_free(struct sieve_script **script);
  */
 struct sieve_message *sieve_message_new(const char *data, size_t len);
 void sieve_message_free(struct sieve_message **msg);
+/* Values of every header field named name (case-insensitive), in message
+ * order, unfolded and RFC 2047-decoded to UTF-8.  Returns the count; the
+ * array is borrowed until sieve_message_free.  For the delivery side's
+ * logs and notification context (Message-ID, From, Subject, Date). */
+size_t sieve_message_headers(struct sieve_message *msg, const char *name,
+			     const char *const **values_r);
 
 /* Per-execution facts about the delivery. */
 struct sieve_envelope {
