@@ -34,7 +34,7 @@ long long config_get_seconds(const struct config *cfg, const char *section,
 			     const char *key, long long def);
 
 /* Keys and values of one section in file order; returns the count and
- * sets *keys_r/*values_r to arrays borrowed until config_free. */
+ * sets *keys_r and *values_r to arrays borrowed until config_free. */
 size_t config_section(const struct config *cfg, const char *section,
 		      const char *const **keys_r,
 		      const char *const **values_r);
