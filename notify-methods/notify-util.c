@@ -114,9 +114,9 @@ static int uri_char_ok(unsigned char c)
 	return isalnum(c) || strchr("-._~!$&'()*+,;=:@/?%", c) != NULL;
 }
 
-/* Decode s[0..n) into a new string; NULL on bad %XX or decoded
- * NUL/CR/LF. */
-static char *pct_decode(const char *s, size_t n)
+/* Decode s[0..n) into a new string; NULL on bad %XX, a decoded NUL, or
+ * (unless crlf_ok) a decoded CR or LF. */
+static char *pct_decode(const char *s, size_t n, int crlf_ok)
 {
 	struct nbuf b = { 0 };
 
@@ -131,7 +131,7 @@ static char *pct_decode(const char *s, size_t n)
 			int h = hexval((unsigned char)s[i + 1]);
 			int l = hexval((unsigned char)s[i + 2]);
 			if (h < 0 || l < 0 || (h == 0 && l == 0) ||
-			    (h == 0 && (l == 10 || l == 13))) {
+			    (!crlf_ok && h == 0 && (l == 10 || l == 13))) {
 				free(b.data);
 				return NULL;
 			}
@@ -157,8 +157,8 @@ static int parse_query(const char *q, struct notify_uri *u,
 		u->params = nu_realloc(u->params,
 				       (u->nparams + 1) * sizeof(*u->params));
 		struct notify_param *p = &u->params[u->nparams++];
-		p->name = pct_decode(q, (size_t)(eq - q));
-		p->value = pct_decode(eq + 1, len - (size_t)(eq - q) - 1);
+		p->name = pct_decode(q, (size_t)(eq - q), 0);
+		p->value = pct_decode(eq + 1, len - (size_t)(eq - q) - 1, 1);
 		if (p->name == NULL || p->value == NULL) {
 			*error_r = "bad percent-encoding in query";
 			return -1;
@@ -189,12 +189,12 @@ int notify_uri_parse(const char *uri, struct notify_uri *u,
 			return -1;
 		}
 	}
-	u->scheme = pct_decode(uri, (size_t)(colon - uri));
+	u->scheme = pct_decode(uri, (size_t)(colon - uri), 0);
 	for (char *s = u->scheme; s && *s; s++)
 		*s = (char)tolower((unsigned char)*s);
 	q = strchr(colon + 1, '?');
-	u->path = pct_decode(colon + 1, q ? (size_t)(q - colon - 1)
-					  : strlen(colon + 1));
+	u->path = pct_decode(colon + 1,
+			     q ? (size_t)(q - colon - 1) : strlen(colon + 1), 0);
 	if (u->scheme == NULL || u->path == NULL) {
 		*error_r = "bad percent-encoding";
 		return -1;
@@ -325,6 +325,14 @@ char *notify_message_text(const struct siren_notify_request *r)
 	if (r->message != NULL && *r->message != '\0')
 		return notify_strdup(r->message);
 	return notify_default_text(r);
+}
+
+int notify_has_ctl(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
 }
 
 int notify_yes(const char *s)

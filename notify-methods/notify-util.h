@@ -42,7 +42,9 @@ struct notify_uri {
 	size_t nparams;
 };
 /* Parse uri strictly: only RFC 3986 characters, well-formed %XX, no
- * encoded NUL/CR/LF, no fragment, every query item name=value.  Returns 0,
+ * encoded NUL anywhere nor CR/LF in the path and parameter names (values
+ * may hold CR/LF: check with notify_has_ctl where it matters), no
+ * fragment, every query item name=value.  Returns 0,
  * or -1 with *error_r (static).  Clear u afterwards either way. */
 NOTIFY_HIDDEN int notify_uri_parse(const char *uri, struct notify_uri *u,
 				   const char **error_r);
@@ -76,6 +78,8 @@ NOTIFY_HIDDEN char *notify_utf8_truncate(const char *s, size_t maxchars);
 NOTIFY_HIDDEN char *notify_default_text(const struct siren_notify_request *r);
 /* The text to send: :message, else the default.  malloc'ed. */
 NOTIFY_HIDDEN char *notify_message_text(const struct siren_notify_request *r);
+/* 1 when s holds a control character (CR, LF, TAB, ...). */
+NOTIFY_HIDDEN int notify_has_ctl(const char *s);
 /* 1 when s is "yes", "true", "on" or "1". */
 NOTIFY_HIDDEN int notify_yes(const char *s);
 

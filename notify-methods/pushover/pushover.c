@@ -126,6 +126,10 @@ static int po_parse_values(struct pushover *st, struct po_params *p,
 			return 0;
 		}
 	}
+	if (notify_has_ctl(p->title) || notify_has_ctl(p->url)) {
+		*error_r = "control characters in title or url";
+		return 0;
+	}
 	if (p->sound != NULL && !po_name_ok(p->sound, 64, 0)) {
 		*error_r = "bad sound name";
 		return 0;

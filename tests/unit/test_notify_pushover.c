@@ -48,6 +48,7 @@ UNIT_TEST(test_check)
 		{ "pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRs!", 0 },
 		{ "pushover:" USER "?title=%zz", 0 },
 		{ "pushover:" USER "?title=a%00b", 0 },
+		{ "pushover:" USER "?title=a%0Ab", 0 },
 		{ "pushover:", 0 },
 	};
 	const struct plugin *p = harness_load(cfg, "pushover");
