@@ -444,3 +444,26 @@ def test_queue_purge_all(env_factory):
     r = nu.siren("queue", "-c", env.conf, "purge", "--all")
     assert r.returncode == 0 and "3 jobs" in r.stdout
     assert nu.jobs_in(env.spool, "new") == [] and ids
+
+
+def test_mailto_through_the_dispatcher(env_factory, tmp_path):
+    """mailto: is not HTTP: the plugin's deliver() submits through
+    sendmail_send, here a fake sendmail program that records its input."""
+    out = tmp_path / "sent"
+    prog = tmp_path / "fake-sendmail"
+    prog.write_text("#!/bin/sh\nprintf '%%s\\n' \"$*\" > '%s.args'\n"
+                    "cat > '%s'\n" % (out, out))
+    prog.chmod(0o755)
+    env = env_factory()
+    with open(env.conf, "a") as f:
+        f.write("\n[outgoing]\nsendmail = %s\n" % prog)
+    env.start()
+    jid = env.enqueue("mailto:bob@example.org?subject=ping",
+                      message="You have mail")
+    assert env.settled()
+    assert nu.wait_for(lambda: out.exists() and out.read_text())
+    msg = out.read_text()
+    assert "Auto-Submitted: auto-notified" in msg
+    assert "bob@example.org" in (tmp_path / "sent.args").read_text()
+    assert "job=%s" % jid in env.disp.log()
+    assert "outcome=delivered" in env.disp.log()
