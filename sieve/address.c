@@ -20,6 +20,7 @@ struct sv_tok {
 	enum sv_tok_type type;
 	char ch;		/* T_SPECIAL: the character */
 	bool space;		/* whitespace or comment before it */
+	bool broken;		/* unterminated quoted string or literal */
 	const char *src;	/* source span */
 	size_t src_len;
 	char *text;		/* atom / unquoted string / literal */
@@ -100,6 +101,8 @@ static void sv_tokenize(const char *in, size_t len, struct sv_toks *t)
 			tok.type = c == '"' ? T_QUOTED : T_DLIT;
 			i = sv_scan_quoted(in, i, len, c == '"' ? '"' : ']',
 					   &tok.text);
+			tok.broken = in[i - 1] != (c == '"' ? '"' : ']') ||
+				     i - s < 2;
 		} else if (strchr(SV_SPECIALS, c) != NULL) {
 			tok.type = T_SPECIAL, tok.ch = c, i++;
 		} else {
@@ -122,7 +125,7 @@ static bool sv_is_special(const struct sv_tok *t, char c)
 
 static bool sv_is_word(const struct sv_tok *t)
 {
-	return t->type == T_ATOM || t->type == T_QUOTED;
+	return (t->type == T_ATOM || t->type == T_QUOTED) && !t->broken;
 }
 
 /* ---- the output list ------------------------------------------------- */
@@ -223,7 +226,7 @@ static char *sv_parse_domain(const struct sv_tok *t, size_t b, size_t e)
 	struct sv_str s = { 0 };
 	bool need_dot = false;
 
-	if (e == b + 1 && t[b].type == T_DLIT)
+	if (e == b + 1 && t[b].type == T_DLIT && !t[b].broken)
 		return sv_asprintf("[%s]", t[b].text);
 	for (size_t i = b; i < e; i++) {
 		if (sv_is_special(&t[i], '.') && need_dot) {
@@ -277,8 +280,10 @@ static char *sv_parse_phrase(const struct sv_tok *t, size_t b, size_t e)
 		else
 			sv_str_add(&s, t[i].src, t[i].src_len);
 	}
-	if (s.len == 0)
+	if (s.len == 0) {
+		sv_str_free(&s);
 		return NULL;
+	}
 	char *dec = sieve_rfc2047_decode(s.s, s.len);
 	sv_str_free(&s);
 	return dec;
