@@ -15,15 +15,3 @@ int cmd_test(int argc, char **argv)
 	(void)argc, (void)argv;
 	return cmd_not_available("test");
 }
-
-int cmd_notify_test(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("notify-test");
-}
-
-int cmd_queue(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("queue");
-}
