@@ -4,18 +4,6 @@
  */
 #include "commands.h"
 
-int cmd_lmtp(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("lmtp");
-}
-
-int cmd_deliver(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("deliver");
-}
-
 int cmd_check(int argc, char **argv)
 {
 	(void)argc, (void)argv;

@@ -36,4 +36,13 @@ struct delivery_outcome {
 void delivery_run(const struct config *cfg, struct delivery_msg *m,
 		  const struct delivery_rcpt *r, struct delivery_outcome *out);
 
+/* Notify-method validation for compiling scripts (the plugin loader's
+ * registry, see plugin_registry); NULL (the default): mailto only.
+ * Borrowed: must outlive every delivery_run. */
+struct sieve_notify_registry;
+void delivery_set_notify_registry(const struct sieve_notify_registry *reg);
+
+/* Drop every cached compiled script (SIGHUP, tests). */
+void delivery_cache_clear(void);
+
 #endif
