@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <time.h>
 
-/* Longest part value ("Mon, 20 Jul 2009 21:44:43 +0300") plus NUL. */
-#define SIEVE_DATE_PART_MAX	40
+/* Room for the longest part value ("Mon, 20 Jul 2009 21:44:43 +0300"). */
+#define SIEVE_DATE_PART_MAX	64
 
 /* Is name (case-insensitive) one of the RFC 5260 date-parts? */
 bool sieve_date_part_valid(const char *name);
