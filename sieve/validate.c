@@ -269,6 +269,11 @@ find_special_tag(struct sieve_validator *v, const struct sv_node *node,
 			if (strcmp(e->matches[j]->name, name) == 0)
 				return synth_tag(v, e->matches[j]->name,
 						 e->matches[j]->param, "match");
+		for (size_t j = 0; (fl & SV_F_MODIFIERS) && e->modifiers &&
+		     e->modifiers[j]; j++)
+			if (strcmp(e->modifiers[j]->name, name) == 0)
+				return synth_tag(v, e->modifiers[j]->name,
+						 SV_A_NONE, NULL);
 		for (size_t j = 0; (fl & SV_F_ADDRPART) && e->addrparts &&
 		     e->addrparts[j]; j++)
 			if (strcmp(e->addrparts[j]->name, name) == 0)
@@ -397,6 +402,15 @@ static bool check_positional(struct sieve_validator *v, struct sv_node *node)
 	size_t want = 0;
 	while (want < 4 && d->pos[want] != SV_A_NONE)
 		want++;
+	if ((d->flags & SV_F_OPT_FIRST) && node->npos + 1 == want) {
+		/* the optional first one is absent: check the rest */
+		for (size_t i = 0; i < node->npos; i++)
+			if (!arg_fits(node->pos[i], d->pos[i + 1]))
+				want = 0;
+		if (want)
+			return true;
+		want = node->npos + 1;
+	}
 	for (size_t i = 0; i < node->npos && i < want; i++) {
 		if (!arg_fits(node->pos[i], d->pos[i])) {
 			sieve_arg_error(v, node->pos[i], "the %s %s expects %s "
