@@ -147,6 +147,8 @@ enum sieve_argtype {
 #define SV_F_ELSE	0x40	/* elsif/else: continues a chain */
 #define SV_F_REQUIRE	0x80	/* require: only at the top */
 #define SV_F_BLOCK_OPT	0x100	/* block allowed, not required */
+#define SV_F_MODIFIERS	0x200	/* takes `set` modifiers as tags */
+#define SV_F_OPT_FIRST	0x400	/* the first positional may be omitted */
 
 struct sieve_tag_def {
 	const char *name;		/* without ':', lowercase */
@@ -316,6 +318,7 @@ struct sieve_validator {
 	struct sieve_script *script;
 	struct sieve_diags *diags;
 	bool seen_command;		/* a non-require command was seen */
+	bool skip_block;		/* ihave: a capability is missing */
 	unsigned depth;
 	void *ext_ctx[SIEVE_MAX_EXTENSIONS];
 };
