@@ -77,7 +77,9 @@ $(SIREN): $(B)/mda/main.o $(MDA_LIB) $(SIEVE_LIB)
 
 # One shared object per notify-methods/<name>/, plus the shared helpers.
 .SECONDEXPANSION:
-$(B)/notify/%.so: $$(patsubst %.c,$(B)/%.o,$$(wildcard notify-methods/$$*/*.c)) \
+# (No '%' inside the secondary expansion: make would put the stem there.)
+$(B)/notify/%.so: $$(addprefix $(B)/,$$(addsuffix .o,$$(basename \
+		$$(wildcard notify-methods/$$*/*.c)))) \
 		$(PLUGIN_COMMON:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS)

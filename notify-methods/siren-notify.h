@@ -52,7 +52,7 @@ enum siren_notify_log_level {
 struct siren_notify_host {
 	unsigned abi_version;	/* SIREN_NOTIFY_ABI_VERSION of the host */
 	void *ctx;		/* host's own data; plugins leave it alone */
-	/* Log one line (no trailing newline), prefixed by the plugin name. */
+	/* Log one line (no trailing newline); start it with the method name. */
 	void (*log)(const struct siren_notify_host *host, int level,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 	/* Submit msg (complete RFC 5322 text) with envelope sender env_from
