@@ -50,6 +50,7 @@ struct sieve_message {
 	struct sv_mime_part *mime;	/* NULL until the first body query */
 	bool mime_done;
 	struct sv_body_cache *bcache;
+	size_t decoded_bytes;	/* against SV_MIME_MAX_DECODED */
 };
 
 /* Index the header block of data[0..len) into blk (fields in arena). */

@@ -66,10 +66,14 @@ UNIT_TEST(header_end_lf_and_no_body)
 
 	CHECK_INT(sieve_message_headers_raw(msg, "b", &v), 1);
 	CHECK_STR(v[0], "2");
+	const struct sieve_body_part *p;
+	CHECK_INT(sieve_message_body(msg, SIEVE_BODY_RAW, NULL, 0, &p), 0);
 	sieve_message_free(&msg);
 
 	msg = msg_of("A: 1\n\nC: 3\n");
 	CHECK_INT(sieve_message_headers_raw(msg, "c", &v), 0);
+	CHECK_INT(sieve_message_body(msg, SIEVE_BODY_RAW, NULL, 0, &p), 1);
+	CHECK_STR(p[0].data, "C: 3\n");
 	sieve_message_free(&msg);
 }
 
