@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/limits.h>	/* PATH_MAX: sieve/limits.h shadows it under -Isieve */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
