@@ -82,6 +82,12 @@ static int wh_check(void *state, const char *uri, const char *const *options,
 			return 0;
 		}
 	}
+	/* curl would read "https:///x" as host x; a URL names its host */
+	const char *auth = strstr(uri, "://");
+	if (auth == NULL || auth[3] == '/' || auth[3] == '\0') {
+		*error_r = "expected scheme://host/...";
+		return 0;
+	}
 	h = curl_url();
 	if (h == NULL)
 		abort();
