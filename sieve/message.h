@@ -40,14 +40,20 @@ size_t sieve_message_addresses(struct sieve_message *msg, const char *name,
 /* Raw message and size (RFC 5228 size test uses len). */
 const char *sieve_message_data(const struct sieve_message *msg, size_t *len_r);
 
-/* Body parts for the body extension (RFC 5173).  For SIEVE_BODY_RAW one
- * part: the undecoded body after the header block.  For CONTENT, the
- * leaf (and, for "multipart" types, container) parts whose Content-Type
- * matches one of types ("" = every part, "text" = text/<any>,
- * "text/html" exact; case-insensitive), transfer-decoded and, for text/*,
- * converted to UTF-8.  For TEXT, the text/* leaves (text/plain first
- * choice of multipart/alternative as Pigeonhole does), decoded likewise;
- * text/html reduced to its text. */
+/* Body parts for the body extension (RFC 5173), as Pigeonhole's suite
+ * expects them.  No parts at all when the header is not followed by an
+ * empty line.  For SIEVE_BODY_RAW one part: the undecoded body after the
+ * empty line.  For CONTENT, every part whose Content-Type matches one of
+ * types ("" = every part, "text" = any text subtype, "text/html" exact;
+ * case-insensitive; a type with a leading or trailing slash or two
+ * slashes matches nothing): leaves transfer-decoded and, for text types,
+ * converted to UTF-8; a matching multipart part gives its prologue and
+ * epilogue as two parts; a matching message/rfc822 part gives the
+ * enclosed header block.  The search descends into every multipart and
+ * message/rfc822 part.  For TEXT, every text leaf (and
+ * application/xhtml+xml) decoded likewise, HTML reduced to its text;
+ * parts with an unknown transfer encoding are skipped.  types is ignored
+ * but for CONTENT. */
 enum sieve_body_transform { SIEVE_BODY_RAW, SIEVE_BODY_CONTENT, SIEVE_BODY_TEXT };
 struct sieve_body_part {
 	const char *content_type;	/* lowercase "type/subtype" */
