@@ -213,8 +213,11 @@ static void po_form(struct pushover *st, const struct po_params *p,
 	notify_form_add(b, "token", st->token);
 	notify_form_add(b, "user", p->uri.path);
 	notify_form_add(b, "message", msg);
-	if (p->title != NULL)
-		title = notify_utf8_truncate(p->title, TITLE_MAX);
+	if (p->title != NULL) {
+		char *t = notify_utf8_clean(p->title);
+		title = notify_utf8_truncate(t, TITLE_MAX);
+		free(t);
+	}
 	else if ((req->msg_from && *req->msg_from) ||
 		 (req->msg_subject && *req->msg_subject)) {
 		char *t = notify_default_text(req);
@@ -293,7 +296,7 @@ static void po_result(void *state, const struct siren_notify_request *req,
 		      struct siren_notify_outcome *out)
 {
 	struct pushover *st = state;
-	json_t *root = json_loadb(body ? body : "", len, 0, NULL);
+	json_t *root = json_loadb(body ? body : "", body ? len : 0, 0, NULL);
 	json_t *ok = root ? json_object_get(root, "status") : NULL;
 	json_t *rid = root ? json_object_get(root, "request") : NULL;
 	char errs[200];
