@@ -5,6 +5,7 @@
 
 #include "../../sieve/sieve.h"
 #include "../../sieve/vacation.h"
+#include "ext4_run.h"
 #include "unit.h"
 
 static const char *skip(const char *text, const char *from, const char *to,
@@ -203,7 +204,142 @@ UNIT_TEST(period_clamp)
 	CHECK_INT(sieve_vacation_period(&cfg, true, 365 * 86400), 365 * 86400);
 }
 
-UNIT_MAIN(UNIT_CASE(replies_to_normal_mail),
+
+/* ---- through the engine ------------------------------------------------ */
+
+#define VMSG "From: \"Stephan Bosch\" <stephan@example.org>\n" \
+	"To: nico@frop.example.org\nSubject: Frop!\n" \
+	"Message-ID: <432df324@example.org>\n\nFrop\n"
+
+static struct ext4_out vrun(const char *script, const char *msg)
+{
+	static const struct sieve_envelope env = {
+		.from = "stephan@example.org", .to = "nico@frop.example.org",
+	};
+	return ext4_run(script, msg, &env, NULL, NULL);
+}
+
+UNIT_TEST(action_fields)
+{
+	struct ext4_out o = vrun(
+		"require [\"vacation\", \"variables\"];\n"
+		"set \"r\" \"a conference\";\n"
+		"vacation :days 3 :subject \"Out: ${r}\" :from \"me@frop.example.org\""
+		" :addresses [\"x@y.org\", \"z@y.org\"] :mime :handle \"h1\" "
+		"\"Gone to ${r}.\";\n", VMSG);
+
+	CHECK_STR(o.errors, "");
+	CHECK_STR(o.actions, "vacation :to \"stephan@example.org\" "
+		  ":from \"me@frop.example.org\" :subject \"Out: a conference\" "
+		  ":handle \"h1\" :addresses [\"x@y.org\", \"z@y.org\"] "
+		  ":seconds 259200 :mime \"Gone to a conference.\"\nkeep");
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(defaults_and_clamps)
+{
+	struct ext4_out o = vrun("require \"vacation\";\nvacation \"gone\";\n",
+				 VMSG);
+	CHECK(strstr(o.actions, ":subject \"Auto: Frop!\"") != NULL);
+	CHECK(strstr(o.actions, ":seconds 604800") != NULL);
+	CHECK(strstr(o.actions, ":handle \"default-") != NULL);
+	CHECK(strstr(o.actions, "\nkeep") != NULL);
+	ext4_out_free(&o);
+
+	o = vrun("require \"vacation-seconds\";\n"
+		 "vacation :seconds 120 \"back soon\";\n", VMSG);
+	CHECK(strstr(o.actions, ":seconds 86400") != NULL);	/* min */
+	ext4_out_free(&o);
+
+	o = vrun("require \"vacation\";\nvacation :days 1000 \"gone\";\n",
+		 VMSG);
+	CHECK(strstr(o.actions, ":seconds 5184000") != NULL);	/* max */
+	ext4_out_free(&o);
+
+	struct sieve_config cfg;
+	static const struct sieve_envelope env = {
+		.from = "stephan@example.org", .to = "nico@frop.example.org",
+	};
+	sieve_config_defaults(&cfg);
+	cfg.vacation_min_seconds = 0;
+	o = ext4_run("require \"vacation-seconds\";\n"
+		     "vacation :seconds 0 \"every time\";\n", VMSG, &env, NULL,
+		     &cfg);
+	CHECK(strstr(o.actions, ":seconds 0 ") != NULL);
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(suppressed_reply_keeps_and_conflicts)
+{
+	const char *list = "From: t@example.org\nTo: nico@frop.example.org\n"
+		"List-Id: <x.lists.example.org>\nSubject: s\n\nb\n";
+	struct ext4_out o = vrun("require \"vacation\";\nvacation \"gone\";\n",
+				 list);
+
+	CHECK_STR(o.errors, "");
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+
+	/* a suppressed vacation still conflicts with reject (RFC 5230 4.7) */
+	o = vrun("require [\"vacation\", \"reject\"];\n"
+		 "vacation \"gone\";\nreject \"no\";\n", list);
+	CHECK(strstr(o.errors, "conflicts") != NULL);
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(conflicts_and_once)
+{
+	struct ext4_out o = vrun("require [\"vacation\", \"reject\"];\n"
+				 "vacation \"gone\";\nreject \"no\";\n", VMSG);
+	CHECK(strstr(o.errors, "conflicts") != NULL);
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+
+	o = vrun("require [\"vacation\", \"ereject\"];\n"
+		 "ereject \"no\";\nvacation \"gone\";\n", VMSG);
+	CHECK(strstr(o.errors, "conflicts") != NULL);
+	ext4_out_free(&o);
+
+	o = vrun("require \"vacation\";\nvacation \"a\";\nvacation \"b\";\n",
+		 VMSG);
+	CHECK(strstr(o.errors, "duplicate vacation") != NULL);
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(vacation_compile_errors)
+{
+	static const char *const bad[] = {
+		"require \"vacation\";\nvacation :seconds 10 \"x\";",
+		"require \"vacation-seconds\";\nvacation :days 1 :seconds 10 \"x\";",
+		"require \"vacation\";\nvacation :from \"not an address\" \"x\";",
+		"require \"vacation\";\nvacation :addresses \"@@\" \"x\";",
+		"require \"vacation\";\nvacation :days \"1\" \"x\";",
+		"require \"vacation\";\nvacation;",
+		"vacation \"x\";",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ext4_out o = vrun(bad[i], VMSG);
+		if (o.compiled)
+			UNIT_FAIL("compiled: %s", bad[i]);
+		ext4_out_free(&o);
+	}
+}
+
+UNIT_TEST(runtime_bad_from)
+{
+	struct ext4_out o = vrun("require [\"vacation\", \"variables\"];\n"
+				 "set \"f\" \"nobody\";\n"
+				 "vacation :from \"${f}\" \"x\";\n", VMSG);
+	CHECK(strstr(o.errors, "invalid") != NULL);
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+}
+
+UNIT_MAIN(UNIT_CASE(action_fields), UNIT_CASE(defaults_and_clamps),
+	  UNIT_CASE(suppressed_reply_keeps_and_conflicts),
+	  UNIT_CASE(conflicts_and_once), UNIT_CASE(vacation_compile_errors),
+	  UNIT_CASE(runtime_bad_from), UNIT_CASE(replies_to_normal_mail),
 	  UNIT_CASE(own_addresses_from_all_sources), UNIT_CASE(does_not_reply),
 	  UNIT_CASE(subject), UNIT_CASE(subject_truncated),
 	  UNIT_CASE(default_handle), UNIT_CASE(period_clamp))
