@@ -16,18 +16,6 @@ int cmd_deliver(int argc, char **argv)
 	return cmd_not_available("deliver");
 }
 
-int cmd_check(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("check");
-}
-
-int cmd_test(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return cmd_not_available("test");
-}
-
 int cmd_notify_test(int argc, char **argv)
 {
 	(void)argc, (void)argv;

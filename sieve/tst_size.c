@@ -1,0 +1,37 @@
+/*
+ * tst_size.c: the size test (RFC 5228 5.9): :over is strictly greater,
+ * :under strictly less than the message size in octets; exactly one of
+ * the two tags is required.
+ */
+#include "sieve-private.h"
+
+static const struct sieve_tag_def size_tags[] = {
+	{ "over", SV_A_NONE, "size" },
+	{ "under", SV_A_NONE, "size" },
+	{ NULL, SV_A_NONE, NULL },
+};
+
+static int size_validate(struct sieve_validator *v, struct sv_node *node)
+{
+	if (sieve_node_tag_group(node, "size") == NULL) {
+		sieve_node_error(v, node, "the size test requires either the "
+				 ":under or the :over tag to be specified");
+		return -1;
+	}
+	return 0;
+}
+
+static int size_execute(struct sieve_run *run, const struct sv_node *node)
+{
+	size_t size;
+	unsigned long long limit = sieve_node_arg(node, 0)->number;
+	sieve_message_data(run->msg, &size);
+	if (sieve_node_tag(node, "over"))
+		return size > limit;
+	return size < limit;
+}
+
+const struct sieve_command_def sieve_tst_size = {
+	.name = "size", .kind = SIEVE_TEST, .pos = { SV_A_NUMBER },
+	.tags = size_tags, .validate = size_validate, .execute = size_execute,
+};
