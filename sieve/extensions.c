@@ -62,10 +62,10 @@ const struct sieve_extension_def *const sieve_extensions[] = {
 	&sieve_ext_comparator_numeric,
 	&sieve_ext_subaddress,
 	&sieve_ext_imap4flags,
-	/* &sieve_ext_regex, */
-	/* &sieve_ext_mailbox, */
-	/* &sieve_ext_ihave, */
-	/* &sieve_ext_environment, */
+	&sieve_ext_regex,
+	&sieve_ext_mailbox,
+	&sieve_ext_ihave,
+	&sieve_ext_environment,
 	NULL
 };
 
