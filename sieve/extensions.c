@@ -58,6 +58,7 @@ const struct sieve_extension_def *const sieve_extensions[] = {
 	&sieve_ext_ereject,
 	&sieve_ext_variables,
 	&sieve_ext_relational,
+	&sieve_ext_body,
 	&sieve_ext_comparator_numeric,
 	&sieve_ext_subaddress,
 	&sieve_ext_imap4flags,
