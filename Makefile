@@ -36,7 +36,7 @@ B ?= build
 endif
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSIREN_VERSION='"$(VERSION)"' -DSIREN_LIBDIR='"$(LIBDIR)"' \
-	-I. -Isieve -Inotify-methods
+	-I. -iquote sieve -iquote notify-methods
 LIBS := $(PKG_LIBS) -lm -ldl
 
 # ---- sources: each folder is a layer -------------------------------------
@@ -99,6 +99,12 @@ TEST_PLUGIN_SO := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,\
 	$(wildcard tests/plugins/*.c))
 $(B)/tests/plugins/%.so: $(B)/tests/plugins/%.o
 	$(CC) $(LDFLAGS) -shared -o $@ $^
+# The README's example plugin, built the way its comment says (one cc).
+TEST_PLUGIN_SO += $(B)/tests/plugins/hello.so
+$(B)/tests/plugins/hello.so: examples/notify-plugin/hello.c \
+		notify-methods/siren-notify.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -o $@ $< -Inotify-methods
 
 tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 

@@ -269,6 +269,11 @@ find_special_tag(struct sieve_validator *v, const struct sv_node *node,
 			if (strcmp(e->matches[j]->name, name) == 0)
 				return synth_tag(v, e->matches[j]->name,
 						 e->matches[j]->param, "match");
+		for (size_t j = 0; (fl & SV_F_MODIFIERS) && e->modifiers &&
+		     e->modifiers[j]; j++)
+			if (strcmp(e->modifiers[j]->name, name) == 0)
+				return synth_tag(v, e->modifiers[j]->name,
+						 SV_A_NONE, NULL);
 		for (size_t j = 0; (fl & SV_F_ADDRPART) && e->addrparts &&
 		     e->addrparts[j]; j++)
 			if (strcmp(e->addrparts[j]->name, name) == 0)
@@ -397,6 +402,15 @@ static bool check_positional(struct sieve_validator *v, struct sv_node *node)
 	size_t want = 0;
 	while (want < 4 && d->pos[want] != SV_A_NONE)
 		want++;
+	if ((d->flags & SV_F_OPT_FIRST) && node->npos + 1 == want) {
+		/* the optional first one is absent: check the rest */
+		for (size_t i = 0; i < node->npos; i++)
+			if (!arg_fits(node->pos[i], d->pos[i + 1]))
+				want = 0;
+		if (want)
+			return true;
+		want = node->npos + 1;
+	}
 	for (size_t i = 0; i < node->npos && i < want; i++) {
 		if (!arg_fits(node->pos[i], d->pos[i])) {
 			sieve_arg_error(v, node->pos[i], "the %s %s expects %s "
@@ -571,11 +585,22 @@ static bool validate_node(struct sieve_validator *v, struct sv_node *node,
 		return false;
 	if (node->def->validate && node->def->validate(v, node) < 0)
 		return false;
+	for (size_t i = 0; i < v->script->nexts; i++)
+		if (enabled_at(v, i) && v->script->exts[i]->validate_node &&
+		    v->script->exts[i]->validate_node(v, node) < 0)
+			return false;
 	bool ok = true;
+	bool outer_skip = v->skip_block;
+	v->skip_block = false;
 	for (size_t i = 0; i < node->ntests; i++)
 		if (!validate_node(v, node->tests[i], true))
 			ok = false;
-	if (node->has_block) {
+	bool skip = v->skip_block;	/* RFC 5463 4: not checked */
+	/* a missing capability under allof also guards the block; never
+	 * under not/anyof, whose block may still run */
+	v->skip_block = outer_skip ||
+		(test && skip && strcmp(node->name, "allof") == 0);
+	if (node->has_block && !skip) {
 		v->depth++;
 		if (!validate_list(v, node->block, node->nblock, false))
 			ok = false;

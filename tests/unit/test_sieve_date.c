@@ -5,6 +5,7 @@
 
 #include "../../sieve/date_parts.h"
 #include "../../sieve/message.h"
+#include "ext4_run.h"
 #include "unit.h"
 
 /* Pigeonhole's date-parts.svtest, :originalzone of
@@ -104,5 +105,124 @@ UNIT_TEST(local_zone)
 	tzset();
 }
 
+
+/* ---- through the engine ------------------------------------------------ */
+
+#define DMSG "From: stephan@example.org\n" \
+	"Received: from a by b; Wed, 12 Nov 2014 18:18:31 +0100\n" \
+	"Date: Mon, 20 Jul 2009 21:44:43 +0300\n" \
+	"Received: from a by b; Wed, 12 Nov 2014 18:18:30 +0100\n" \
+	"Invalid-Date: Moo, 34 Juul 3060 25:30:42 +6600\n" \
+	"Received: from a by b; Wed, 12 Nov 2014 18:18:28 +0100\n" \
+	"Subject: x\n\nbody\n"
+
+/* Each case: a test expression that must hold (fileinto "yes"). */
+UNIT_TEST(date_tests_in_scripts)
+{
+	static const char *const holds[] = {
+		"date :originalzone \"date\" \"julian\" \"55032\"",
+		"date :originalzone \"date\" \"std11\" "
+		"\"mon, 20 jul 2009 21:44:43 +0300\"",
+		"date :zone \"+0200\" \"date\" \"time\" \"20:44:43\"",
+		"date :zone \"-0000\" \"date\" \"iso8601\" "
+		"\"2009-07-20T18:44:43+00:00\"",
+		"date \"date\" \"zone\" \"+0000\"",	/* TZ=UTC below */
+		"not date :matches \"invalid-date\" \"std11\" \"*\"",
+		"date :count \"eq\" :comparator \"i;ascii-numeric\" "
+		"\"date\" \"date\" \"1\"",
+		"date :count \"eq\" :comparator \"i;ascii-numeric\" "
+		"\"resent-date\" \"date\" \"0\"",
+		"date :originalzone :value \"ge\" \"date\" \"date\" \"2009-07-20\"",
+		"not date \"date\" \"std11\" \"*\"",
+		"date :index 1 \"received\" \"second\" \"31\"",
+		"date :index 1 :last \"received\" \"second\" \"28\"",
+		"date :index 2 :last \"received\" \"second\" \"30\"",
+		"not date :index 4 \"received\" \"second\" \"28\"",
+		"header :index 2 \"received\" :contains \"18:18:30\"",
+		"header :index 1 :last \"received\" :contains \"18:18:28\"",
+		"currentdate \"date\" \"2009-07-20\"",
+		"currentdate :zone \"+0800\" \"std11\" "
+		"\"Tue, 21 Jul 2009 02:44:43 +0800\"",
+		"currentdate :matches \"zone\" \"+0000\"",
+		"currentdate :value \"lt\" \"year\" \"2010\"",
+		"currentdate \"weekday\" \"1\"",
+	};
+	struct sieve_envelope env = { .from = "a@b", .to = "c@d",
+				      .now = 1248115483 };
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (size_t i = 0; i < sizeof(holds) / sizeof(holds[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script),
+			 "require [\"date\", \"index\", \"fileinto\", "
+			 "\"relational\", \"comparator-i;ascii-numeric\"];\n"
+			 "if %s { fileinto \"yes\"; }\n", holds[i]);
+		struct ext4_out o = ext4_run(script, DMSG, &env, NULL, NULL);
+		if (!o.compiled || strcmp(o.actions, "fileinto \"yes\"") != 0)
+			UNIT_FAIL("%s: got %s %s", holds[i],
+				  o.actions ? o.actions : "", o.errors);
+		ext4_out_free(&o);
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
+UNIT_TEST(date_compile_errors)
+{
+	static const char *const bad[] = {
+		"date \"date\" \"fortnight\" \"x\"",
+		"date :zone \"0200\" \"date\" \"year\" \"x\"",
+		"date :zone \"+0200\" :originalzone \"date\" \"year\" \"x\"",
+		"currentdate :originalzone \"year\" \"x\"",
+		"currentdate \"date\" \"year\" \"x\" \"y\"",
+		/* index/errors/syntax.sieve */
+		"header :index \"to\" \"ok\"",
+		"header :index :last \"to\" \"ok\"",
+		"header :index \"frop\" \"to\" \"ok\"",
+		"header :last \"to\" \"ok\"",
+		"header :index 0 \"to\" \"ok\"",
+		"header :index 0 :last \"to\" \"ok\"",
+		"address :last \"to\" \"ok\"",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script),
+			 "require [\"date\", \"index\"];\nif %s { }\n", bad[i]);
+		struct ext4_out o = ext4_run(script, DMSG, NULL, NULL, NULL);
+		if (o.compiled)
+			UNIT_FAIL("compiled: %s", bad[i]);
+		ext4_out_free(&o);
+	}
+	struct ext4_out o = ext4_run(
+		"require [\"date\", \"index\"];\n"
+		"if header :last :index 2 \"to\" \"ok\" { }\n"
+		"if header :index 444 :last \"to\" \"ok\" { }\n", DMSG, NULL,
+		NULL, NULL);
+	CHECK(o.compiled);
+	ext4_out_free(&o);
+	/* without require "index" the tag is unknown */
+	o = ext4_run("if header :index 1 \"to\" \"ok\" { }\n", DMSG, NULL,
+		     NULL, NULL);
+	CHECK(!o.compiled);
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(date_runtime_zone_error)
+{
+	struct ext4_out o = ext4_run(
+		"require [\"date\", \"variables\", \"fileinto\"];\n"
+		"set \"z\" \"bogus\";\n"
+		"if currentdate :zone \"${z}\" \"year\" \"2009\" "
+		"{ fileinto \"x\"; }\n", DMSG, NULL, NULL, NULL);
+
+	CHECK(o.compiled);
+	CHECK(strstr(o.errors, "invalid :zone") != NULL);
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+}
+
 UNIT_MAIN(UNIT_CASE(parts_original_zone), UNIT_CASE(parts_shifted_zone),
-	  UNIT_CASE(zone_argument), UNIT_CASE(local_zone))
+	  UNIT_CASE(zone_argument), UNIT_CASE(local_zone),
+	  UNIT_CASE(date_tests_in_scripts), UNIT_CASE(date_compile_errors),
+	  UNIT_CASE(date_runtime_zone_error))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../sieve/enotify.h"
+#include "ext4_run.h"
 #include "unit.h"
 
 static const struct {
@@ -209,7 +210,222 @@ UNIT_TEST(encodeurl_limit_utf8)
 	free(s);
 }
 
-UNIT_MAIN(UNIT_CASE(mailto_validation_table), UNIT_CASE(mailto_parts),
+
+/* ---- through the engine ------------------------------------------------ */
+
+#define NMSG "From: \"Stephan Bosch\" <stephan@example.org>\n" \
+	"To: nico@frop.example.org\nSubject: Frop!\n\nbody\n"
+
+/* A registry that knows "test:" (valid unless the URI contains "bad")
+ * and claims nothing else. */
+static int fake_check(void *ctx, const char *uri, const char *const *opts,
+		      size_t nopts, const char **error_r)
+{
+	(void)ctx;
+	(void)opts;
+	(void)nopts;
+	if (strncmp(uri, "test:", 5) != 0)
+		return -1;
+	if (strstr(uri, "bad") != NULL) {
+		*error_r = "bad target";
+		return 0;
+	}
+	return 1;
+}
+
+static const char *fake_capability(void *ctx, const char *uri,
+				   const char *name)
+{
+	(void)ctx;
+	if (strncmp(uri, "test:", 5) == 0 && strcmp(name, "online") == 0)
+		return "yes";
+	return NULL;
+}
+
+static const struct sieve_notify_registry fake_registry = {
+	NULL, fake_check, fake_capability
+};
+
+static struct ext4_out nrun(const char *script, unsigned max_notify)
+{
+	static const struct sieve_envelope env = {
+		.from = "stephan@example.org", .to = "nico@frop.example.org",
+	};
+	struct sieve_config cfg;
+
+	sieve_config_defaults(&cfg);
+	cfg.notify = &fake_registry;
+	if (max_notify)
+		cfg.max_notify = max_notify;
+	return ext4_run(script, NMSG, &env, NULL, &cfg);
+}
+
+UNIT_TEST(notify_action_fields)
+{
+	struct ext4_out o = nrun(
+		"require \"enotify\";\n"
+		"notify :from \"me@example.org\" :importance \"1\" "
+		":options [\"a=b\", \"c.d=e f\"] :message \"hi\" "
+		"\"mailto:alm@example.com\";\n"
+		"notify \"test:target\";\n", 0);
+
+	CHECK_STR(o.errors, "");
+	CHECK_STR(o.actions,
+		  "notify :from \"me@example.org\" :importance \"1\" "
+		  ":options [\"a=b\", \"c.d=e f\"] :message \"hi\" "
+		  "\"mailto:alm@example.com\"\n"
+		  "notify :importance \"2\" :message "
+		  "\"\\\"Stephan Bosch\\\" <stephan@example.org>: Frop!\" "
+		  "\"test:target\"\nkeep");
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(notify_collapses_equal)
+{
+	struct ext4_out o = nrun(
+		"require \"enotify\";\n"
+		"notify :message \"a\" \"mailto:x@example.org\";\n"
+		"notify :message \"a\" \"mailto:x@example.org\";\n"
+		"notify :message \"b\" \"mailto:x@example.org\";\n"
+		"notify :message \"a\" :options \"k=v\" \"mailto:x@example.org\";\n",
+		0);
+	size_t lines = 0;
+
+	for (const char *p = o.actions; *p; p++)
+		lines += *p == '\n';
+	CHECK_INT(lines, 3);	/* three notify + keep */
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(notify_limit)
+{
+	struct ext4_out o = nrun("require \"enotify\";\n"
+				 "notify \"mailto:u1@example.com\";\n"
+				 "notify \"mailto:u2@example.com\";\n"
+				 "notify \"mailto:u3@example.com\";\n", 2);
+
+	CHECK(strstr(o.errors, "number of notify actions exceeds policy "
+		     "limit") != NULL);
+	CHECK_STR(o.actions, "keep");
+	ext4_out_free(&o);
+}
+
+UNIT_TEST(notify_compile_errors)
+{
+	static const char *const bad[] = {
+		"notify \"snailto:stephan@example.org\";",
+		"notify \"mailto:stephan@example.org;?header=frop\";",
+		"notify \"mailto:stephan@example.org?header<=frop\";",
+		"notify \"mailto:stephan@example.org?header=fr>op\";",
+		"notify \"mailto:stephan@example.org?header:=frop\";",
+		"notify \"mailto:stephan%23example.org\";",
+		"notify \"mailto:stephan@example.org?to=nico%23frop.example.org\";",
+		"notify :from \"stephan#example.org\" \"mailto:s@example.com\";",
+		"notify :from \"\" \"mailto:s@example.com\";",
+		"notify :options \"\" \"mailto:s@example.org\";",
+		"notify :options \"frop\" \"mailto:s@example.org\";",
+		"notify :options \"_frop=\" \"mailto:s@example.org\";",
+		"notify :options \"=frop\" \"mailto:s@example.org\";",
+		"notify :options \"frop=frml\nfrop\" \"mailto:s@example.org\";",
+		"notify :importance \"4\" \"mailto:s@example.org\";",
+		"notify \"test:bad\";",
+		"notify \"no scheme\";",
+		"notify;",
+		"if valid_notify_method { }",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script), "require \"enotify\";\n%s\n",
+			 bad[i]);
+		struct ext4_out o = nrun(script, 0);
+		if (o.compiled)
+			UNIT_FAIL("compiled: %s", bad[i]);
+		ext4_out_free(&o);
+	}
+}
+
+UNIT_TEST(notify_runtime_errors)
+{
+	static const char *const bad[] = {
+		"set \"m\" \"xmpp:a@b\"; notify \"${m}\";",
+		"set \"m\" \"test:bad\"; notify \"${m}\";",
+		"set \"m\" \"mailto:a%23b\"; notify \"${m}\";",
+		"set \"i\" \"0\"; notify :importance \"${i}\" \"mailto:a@b.org\";",
+		"set \"o\" \"x\"; notify :options \"${o}\" \"mailto:a@b.org\";",
+		"set \"f\" \"x\"; notify :from \"${f}\" \"mailto:a@b.org\";",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script),
+			 "require [\"enotify\", \"variables\"];\n%s\n", bad[i]);
+		struct ext4_out o = nrun(script, 0);
+		if (!o.compiled || o.errors[0] == '\0' ||
+		    strcmp(o.actions, "keep") != 0)
+			UNIT_FAIL("%s: compiled %d, errors \"%s\", actions %s",
+				  bad[i], o.compiled, o.errors,
+				  o.actions ? o.actions : "");
+		ext4_out_free(&o);
+	}
+}
+
+UNIT_TEST(notify_tests)
+{
+	static const char *const holds[] = {
+		"valid_notify_method \"mailto:stephan@example.org\"",
+		"valid_notify_method [\"mailto:a@example.org\", \"test:x\"]",
+		"not valid_notify_method [\"mailto:a@example.org\", \"xmpp:x\"]",
+		"not valid_notify_method \"mailto:stephan@example.org?header:=frop\"",
+		"not valid_notify_method \"mailto:stephan%23example.org\"",
+		"not valid_notify_method \"test:bad\"",
+		"not valid_notify_method \"\"",
+		"notify_method_capability \"mailto:s@example.org\" \"online\" \"maybe\"",
+		"notify_method_capability \"mailto:s@example.org\" \"ONLINE\" \"MAYBE\"",
+		"not notify_method_capability \"mailto:s@example.org\" \"online\" \"yes\"",
+		"not notify_method_capability \"mailto:s@example.org\" \"frop\" \"maybe\"",
+		"not notify_method_capability \"mailto:s%23x\" \"online\" \"maybe\"",
+		"notify_method_capability \"test:x\" \"online\" \"yes\"",
+		"not notify_method_capability \"xmpp:x\" \"online\" \"maybe\"",
+		"notify_method_capability :matches \"test:x\" \"online\" \"y*\"",
+	};
+	for (size_t i = 0; i < sizeof(holds) / sizeof(holds[0]); i++) {
+		char script[512];
+		snprintf(script, sizeof(script),
+			 "require [\"enotify\", \"fileinto\"];\n"
+			 "if %s { fileinto \"yes\"; }\n", holds[i]);
+		struct ext4_out o = nrun(script, 0);
+		if (!o.compiled || strcmp(o.actions, "fileinto \"yes\"") != 0)
+			UNIT_FAIL("%s: got %s %s", holds[i],
+				  o.actions ? o.actions : "", o.errors);
+		ext4_out_free(&o);
+	}
+}
+
+UNIT_TEST(encodeurl_modifier)
+{
+	struct ext4_out o = nrun(
+		"require [\"enotify\", \"variables\", \"fileinto\"];\n"
+		"set :encodeurl \"u\" \"\\\\frop\\\\&fruts/^@\";\n"
+		"if string :comparator \"i;octet\" \"${u}\" "
+		"\"%5Cfrop%5C%26fruts%2F%5E%40\" { fileinto \"ok\"; }\n"
+		"set :encodeurl :length \"n\" \"a b\";\n"
+		"if string \"${n}\" \"5\" { fileinto \"len\"; }\n"
+		"set :upper :encodeurl \"c\" \"a b\";\n"
+		"if string :comparator \"i;octet\" \"${c}\" \"A%20B\" "
+		"{ fileinto \"order\"; }\n", 0);
+
+	CHECK_STR(o.actions, "fileinto \"ok\"\nfileinto \"len\"\n"
+		  "fileinto \"order\"");
+	ext4_out_free(&o);
+	/* :encodeurl needs enotify */
+	o = nrun("require \"variables\";\nset :encodeurl \"u\" \"x\";\n", 0);
+	CHECK(!o.compiled);
+	ext4_out_free(&o);
+}
+
+UNIT_MAIN(UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
+	  UNIT_CASE(notify_limit), UNIT_CASE(notify_compile_errors),
+	  UNIT_CASE(notify_runtime_errors), UNIT_CASE(notify_tests),
+	  UNIT_CASE(encodeurl_modifier), UNIT_CASE(mailto_validation_table), UNIT_CASE(mailto_parts),
 	  UNIT_CASE(mailto_limits_discard), UNIT_CASE(mailto_from),
 	  UNIT_CASE(options_syntax), UNIT_CASE(uri_scheme),
 	  UNIT_CASE(encodeurl_basic), UNIT_CASE(encodeurl_limit_ascii),
