@@ -289,6 +289,7 @@ def test_unix_socket_listener(tmp_path):
         "listen": f"127.0.0.1:{port} unix:{sock}"})
     s = Siren(conf, port).start()
     try:
+        assert wait_for(lambda: "listening on unix:" in s.logtext(), 5)
         assert oct(os.stat(sock).st_mode & 0o777) == "0o666"
         u = socket.socket(socket.AF_UNIX)
         u.settimeout(10)
@@ -310,16 +311,19 @@ def test_unix_socket_listener(tmp_path):
 
 def test_ipv6_listener(tmp_path):
     try:
-        socket.socket(socket.AF_INET6).bind(("::1", 0))
+        with socket.socket(socket.AF_INET6) as s6:
+            s6.bind(("::1", 0))
+            port6 = s6.getsockname()[1]
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    port, port6 = free_port(), free_port()
+    port = free_port()
     conf, _ = write_conf(tmp_path, port=port, server={
         "listen": f"127.0.0.1:{port} [::1]:{port6}"})
     s = Siren(conf, port).start()
     try:
+        assert "listening on [::1]:%d" % port6 in s.logtext()
         c6 = socket.create_connection(("::1", port6), 5)
-        assert c6.recv(100).startswith(b"220 ")
+        assert c6.recv(100).startswith(b"220 "), s.logtext()
         c6.close()
     finally:
         s.stop()
