@@ -531,7 +531,7 @@ static void loop(struct disp *d)
 {
 	struct timespec last_scan = { 0 }, now;
 	time_t stop_deadline = 0;
-	int running = 0, woken = 1;
+	int running = 0, need_scan = 1;	/* sticky until a rescan */
 
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -542,8 +542,9 @@ static void loop(struct disp *d)
 		if (!disp_stop) {
 			long long since = (now.tv_sec - last_scan.tv_sec) * 1000LL +
 					  (now.tv_nsec - last_scan.tv_nsec) / 1000000;
-			if ((woken || since >= DISP_RESCAN_MS) &&
+			if ((need_scan || since >= DISP_RESCAN_MS) &&
 			    d->ipending >= d->npending) {
+				need_scan = 0;
 				rescan_new(d);
 				last_scan = now;
 				throttle_prune(d, time(NULL));
@@ -555,7 +556,9 @@ static void loop(struct disp *d)
 		if (disp_stop && (d->inflight == 0 || time(NULL) >= stop_deadline))
 			break;
 		int timeout = disp_stop ? 200 : next_timeout_ms(d, time(NULL));
-		woken = wait_events(d, timeout);
+		if (need_scan && d->inflight < d->set.concurrency && !disp_stop)
+			timeout = 0;	/* a wake-up arrived while busy */
+		need_scan |= wait_events(d, timeout);
 	}
 }
 
