@@ -18,13 +18,6 @@
 #include "../../notify-methods/siren-notify.h"
 #include "unit.h"
 
-/* gcc's <limits.h> reaches <syslimits.h> by a quoted include whose
- * include_next can land on sieve/limits.h (-iquote sieve), leaving
- * PATH_MAX undefined when <limits.h> is the first system header. */
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
-
 #define HARNESS_NOW 1700000000	/* 2023-11-14T22:13:20Z */
 
 /* Config rows: { "notify.pushover", "token", "..." }, ..., { NULL } */

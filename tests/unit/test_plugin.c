@@ -20,10 +20,6 @@
 #include "../../sieve/sieve.h"
 #include "unit.h"
 
-#ifndef PATH_MAX	/* see notify_harness.h */
-#define PATH_MAX 4096
-#endif
-
 static char plugdir[PATH_MAX + 16];
 
 static const char *test_plugin_dir(void)
