@@ -486,3 +486,16 @@ def test_redirect_not_followed(env_factory):
     assert nu.wait_for(lambda: nu.jobs_in(env.spool, "dead") == [jid])
     assert "302" in nu.load_job(env.spool, "dead", jid)["last_error"]
     assert len(env.ep.requests) == 1
+
+
+def test_commands_refuse_bad_config(tmp_path):
+    bad = nu.write_config(tmp_path, {"outbox": {"allow": "10.0.0.0/99"}})
+    r = nu.siren("queue", "-c", bad, "list")
+    assert r.returncode == 78 and "allow" in r.stderr
+    r = nu.siren("notify-test", "-c", bad, "slack:T1/B2/C3")
+    assert r.returncode == 78
+    r = nu.siren("queue", "-c", str(tmp_path / "missing.conf"), "list")
+    assert r.returncode == 78
+    d = nu.Dispatcher(bad, tmp_path)
+    assert d.proc.wait(10) == 78
+    d.logf.close()
