@@ -499,3 +499,24 @@ def test_commands_refuse_bad_config(tmp_path):
     d = nu.Dispatcher(bad, tmp_path)
     assert d.proc.wait(10) == 78
     d.logf.close()
+
+
+def test_per_host_cap_keeps_other_hosts_moving(env_factory, tmp_path):
+    """concurrency 2, per_host 1: two jobs to a hanging webhook host take
+    one slot, so a job to another host is sent while the second hanging
+    job still waits (without the cap both slots would hang)."""
+    env = env_factory(lambda r: "hang",
+                      outbox={"concurrency": "2", "per_host": "1",
+                              "timeout": "5"})
+    other = nu.FakeEndpoint()
+    try:
+        env.start()
+        env.enqueue(env.ep.url + "/a1", message="a1")
+        env.enqueue(env.ep.url + "/a2", message="a2")
+        env.ep.got(1)
+        env.enqueue(other.url + "/b", message="b")
+        assert len(other.got(1)) == 1
+        # The second job to the hanging host has not been sent yet.
+        assert len(env.ep.requests) == 1
+    finally:
+        other.stop()
