@@ -114,8 +114,10 @@ tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 deps:
 	@scripts/deps.sh build
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@mkdir -p var
 	exec $(SIREN) lmtp -c examples/siren.conf
 
