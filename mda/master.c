@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pwd.h>
@@ -251,8 +252,12 @@ master_child(struct master *m, int fd, const char *ip, const char *id)
 	signal(SIGPIPE, SIG_IGN);
 	master_close_inherited(m);
 	prctl(PR_SET_NAME, "siren-session");	/* what ps shows */
-	int flags = fcntl(fd, F_GETFL);
+	int flags = fcntl(fd, F_GETFL), one = 1;
 	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	/* Replies are already gathered per pipelined group (lmtp_io.c):
+	 * Nagle would only hold the next group behind a delayed ACK. */
+	if (strcmp(ip, "unix"))
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	worker_session(m->cfg, m->db, fd, ip, id);
 	close(fd);
 	_exit(0);
