@@ -112,7 +112,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p var
+	@mkdir -p var/mail var/spool
 	exec $(SIREN) lmtp -c examples/siren.conf
 
 check:
