@@ -101,6 +101,12 @@ TEST_PLUGIN_SO := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,\
 	$(wildcard tests/plugins/*.c))
 $(B)/tests/plugins/%.so: $(B)/tests/plugins/%.o
 	$(CC) $(LDFLAGS) -shared -o $@ $^
+# The README's example plugin, built the way its comment says (one cc).
+TEST_PLUGIN_SO += $(B)/tests/plugins/hello.so
+$(B)/tests/plugins/hello.so: examples/notify-plugin/hello.c \
+		notify-methods/siren-notify.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -o $@ $< -Inotify-methods
 
 tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 

@@ -24,6 +24,7 @@
 #include "delivery.h"
 #include "delivery_private.h"
 #include "log.h"
+#include "state.h"
 #include "userdb.h"
 #include "util.h"
 
@@ -286,6 +287,7 @@ static void ctx_free(struct delivery_ctx *d)
 	free(d->hostname);
 	buf_free(&d->head);
 	buf_free(&d->actions);
+	state_close(&d->state);
 	free((char *)d->rcpt);
 }
 

@@ -391,5 +391,6 @@ enum siren_status delivery_perform(struct delivery_ctx *d)
 	}
 	if (d->nstored == 0 && d->actions.len == 0)
 		delivery_note(d, "discard");
+	delivery_mark_duplicates(d);
 	return SIREN_OK;
 }

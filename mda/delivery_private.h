@@ -54,7 +54,17 @@ struct delivery_ctx {
 	bool inbox_stored;
 	bool need_keep;			/* a failed side effect: keep */
 	struct buf actions;		/* for the log line */
+	struct state *state;		/* vacation/duplicate store, lazy */
+	bool state_failed;
 };
+
+/* The user's tracking store (<home>/siren-state.db), opened on first
+ * use; NULL (logged once) when it cannot be opened. */
+struct state *delivery_state(struct delivery_ctx *d);
+
+/* Record the scripts' duplicate marks (RFC 7352 3: only once the
+ * message was delivered). */
+void delivery_mark_duplicates(struct delivery_ctx *d);
 
 /* Log text for the user: appended, timestamped, to <script>.log (as
  * Pigeonhole does) and to the server log. */

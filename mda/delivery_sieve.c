@@ -22,6 +22,7 @@
 #include "delivery_private.h"
 #include "log.h"
 #include "maildir.h"
+#include "state.h"
 #include "userdb.h"
 #include "util.h"
 
@@ -129,6 +130,68 @@ static bool cb_mailbox_exists(void *ctx, const char *mailbox)
 	return ok;
 }
 
+struct state *delivery_state(struct delivery_ctx *d)
+{
+	const struct user *u = d->r->user;
+	char *err = NULL;
+
+	if (d->state != NULL || d->state_failed)
+		return d->state;
+	/* one store per user, beside the Maildir (architecture.md) */
+	const char *home = u->home && u->home[0] ? u->home : u->maildir;
+	char *path = xasprintf("%s/siren-state.db", home);
+	if (maildir_create(u->maildir, false) == 0)
+		d->state = state_open(path, &err);
+	if (d->state == NULL) {
+		log_warnx("rcpt=<%s>: state %s: %s", d->rcpt, path,
+			  err ? err : strerror(errno));
+		d->state_failed = true;
+	}
+	free(err);
+	free(path);
+	return d->state;
+}
+
+static char *duplicate_key(const char *handle, const char *id)
+{
+	return xasprintf("%s %s", handle ? handle : "", id ? id : "");
+}
+
+/* RFC 7352: has this id been seen under handle within its period?  An
+ * unreadable store answers "not seen": delivering twice beats losing. */
+static bool cb_duplicate_check(void *ctx, const char *handle, const char *id)
+{
+	struct delivery_ctx *d = ctx;
+	struct state *st = delivery_state(d);
+
+	if (st == NULL)
+		return false;
+	char *key = duplicate_key(handle, id);
+	bool seen = state_seen(st, "duplicate", key, d->m->arrival);
+	free(key);
+	return seen;
+}
+
+void delivery_mark_duplicates(struct delivery_ctx *d)
+{
+	for (size_t r = 0; r < d->nres; r++) {
+		size_t n = sieve_result_duplicate_count(d->res[r]);
+		for (size_t i = 0; i < n; i++) {
+			const char *handle, *id;
+			unsigned long secs;
+			sieve_result_duplicate(d->res[r], i, &handle, &id,
+					       &secs);
+			struct state *st = delivery_state(d);
+			char *key = duplicate_key(handle, id);
+			if (st == NULL || state_mark(st, "duplicate", key,
+						     d->m->arrival, secs) < 0)
+				log_warnx("rcpt=<%s>: duplicate mark %s not "
+					  "recorded", d->rcpt, key);
+			free(key);
+		}
+	}
+}
+
 /* ---- the chain ---------------------------------------------------------- */
 
 static bool has_implicit_keep(const struct sieve_result *res,
@@ -150,7 +213,8 @@ static bool run_one(struct delivery_ctx *d, const char *path,
 		    const struct sieve_envelope *env)
 {
 	struct sieve_callbacks cb = { .ctx = d,
-				      .mailbox_exists = cb_mailbox_exists };
+				      .mailbox_exists = cb_mailbox_exists,
+				      .duplicate_check = cb_duplicate_check };
 	struct script_entry *e = script_get(path, personal, sc);
 
 	if (e == NULL) {

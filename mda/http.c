@@ -351,10 +351,13 @@ const struct http_result *http_call_finish(struct http_call *call,
 	r->latency_ms = (now.tv_sec - call->start.tv_sec) * 1000 +
 			(now.tv_nsec - call->start.tv_nsec) / 1000000;
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	/* A body over the cap aborts the transfer (in the write callback, or
+	 * up front from Content-Length), but the status line and headers did
+	 * arrive: treat it as a response. */
+	if (code == CURLE_FILESIZE_EXCEEDED)
+		call->truncated = 1;
 	r->truncated = call->truncated;
 	r->refused = call->refused;
-	/* A body over the cap aborts the transfer, but the status line and
-	 * headers did arrive: treat it as a response. */
 	r->code = call->truncated && r->status > 0 ? CURLE_OK : code;
 	r->error = code == CURLE_OK ? NULL :
 		   call->errbuf[0] ? call->errbuf : curl_easy_strerror(code);

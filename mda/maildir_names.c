@@ -4,7 +4,8 @@
  * "Work/Reports" or "Work.Reports" is `.Work.Reports`, each component in
  * RFC 3501 5.1.3 modified UTF-7.  Both '/' and '.' are accepted as the
  * hierarchy separator; names a filesystem could misread are refused.
- * Also the Maildir++ `subscriptions` file (Dovecot's formats 1 and 2).
+ * Also the Maildir++ `subscriptions` file (Dovecot's formats 1 and 2;
+ * new files get format 2: "V\t2\n\n", then levels separated by tabs).
  * Left out: Dovecot's listescape plugin and the UTF8 mail-location option.
  */
 #include <errno.h>
@@ -264,6 +265,11 @@ int maildir_subscribe(const char *root, const char *mailbox)
 		goto out;
 	if (maildir_read_file(path, &old) < 0 && errno != ENOENT)
 		goto unlock;
+	/* a new file gets format 2, as Dovecot 2.3 writes it */
+	if (old.len == 0) {
+		old.len = 0;
+		buf_puts(&old, "V\t2\n\n");
+	}
 	int v2 = old.len >= 5 && memcmp(old.data, "V\t2\n\n", 5) == 0;
 	char *line = subs_line(dir.data, v2);
 	rc = subs_has(old.data ? old.data : "", old.len, line) ? 0 :

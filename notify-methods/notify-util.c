@@ -299,6 +299,52 @@ size_t notify_utf8_prefix(const char *s, size_t maxchars)
 	return i;
 }
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+char *notify_utf8_clean(const char *s)
+{
+	struct nbuf b = { 0 };
+
+	nbuf_add(&b, "", 0);
+	while (s != NULL && *s != '\0') {
+		size_t n = utf8_seq((const unsigned char *)s);
+		if (n == 0) {
+			nbuf_puts(&b, "\xEF\xBF\xBD");	/* U+FFFD */
+			s++;
+		} else {
+			nbuf_add(&b, s, n);
+			s += n;
+		}
+	}
+	return nbuf_steal(&b);
+}
+
 char *notify_utf8_truncate(const char *s, size_t maxchars)
 {
 	struct nbuf b = { 0 };
@@ -308,7 +354,7 @@ char *notify_utf8_truncate(const char *s, size_t maxchars)
 	return nbuf_steal(&b);
 }
 
-char *notify_default_text(const struct siren_notify_request *r)
+static char *default_text(const struct siren_notify_request *r)
 {
 	int has_from = r->msg_from && *r->msg_from;
 	int has_subject = r->msg_subject && *r->msg_subject;
@@ -320,10 +366,18 @@ char *notify_default_text(const struct siren_notify_request *r)
 	return notify_strdup("New mail");
 }
 
+char *notify_default_text(const struct siren_notify_request *r)
+{
+	char *raw = default_text(r), *clean = notify_utf8_clean(raw);
+
+	free(raw);
+	return clean;
+}
+
 char *notify_message_text(const struct siren_notify_request *r)
 {
 	if (r->message != NULL && *r->message != '\0')
-		return notify_strdup(r->message);
+		return notify_utf8_clean(r->message);
 	return notify_default_text(r);
 }
 

@@ -71,12 +71,17 @@ NOTIFY_HIDDEN void notify_form_add(struct nbuf *b, const char *name,
 /* Byte length of the longest prefix of s holding at most maxchars UTF-8
  * characters, never splitting a sequence. */
 NOTIFY_HIDDEN size_t notify_utf8_prefix(const char *s, size_t maxchars);
+/* malloc'ed copy of s with each invalid UTF-8 byte replaced by U+FFFD
+ * (s may be NULL: ""). */
+NOTIFY_HIDDEN char *notify_utf8_clean(const char *s);
 /* malloc'ed copy of s cut to maxchars characters. */
 NOTIFY_HIDDEN char *notify_utf8_truncate(const char *s, size_t maxchars);
 /* The default notification text (RFC 5435 section 3.6: at least From
- * and Subject): "<from>: <subject>", or whichever exists, or "New mail". */
+ * and Subject): "<from>: <subject>", or whichever exists, or "New mail";
+ * valid UTF-8 (see notify_utf8_clean). */
 NOTIFY_HIDDEN char *notify_default_text(const struct siren_notify_request *r);
-/* The text to send: :message, else the default.  malloc'ed. */
+/* The text to send: :message, else the default; valid UTF-8.
+ * malloc'ed. */
 NOTIFY_HIDDEN char *notify_message_text(const struct siren_notify_request *r);
 /* 1 when s holds a control character (CR, LF, TAB, ...). */
 NOTIFY_HIDDEN int notify_has_ctl(const char *s);

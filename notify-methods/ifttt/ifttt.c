@@ -93,7 +93,7 @@ static int ifttt_prepare(void *state, const struct siren_notify_request *req,
 {
 	const char *error = NULL;
 	char *url = ifttt_url(state, req->method, req->noptions, &error);
-	char *text;
+	char *text, *from, *subject;
 	json_t *root;
 
 	if (url == NULL) {
@@ -101,12 +101,14 @@ static int ifttt_prepare(void *state, const struct siren_notify_request *req,
 		return -1;
 	}
 	text = notify_message_text(req);
-	root = json_pack("{s:s, s:s, s:s}", "value1",
-			 req->msg_from ? req->msg_from : "", "value2",
-			 req->msg_subject ? req->msg_subject : "", "value3",
-			 text);
+	from = notify_utf8_clean(req->msg_from);
+	subject = notify_utf8_clean(req->msg_subject);
+	root = json_pack("{s:s, s:s, s:s}", "value1", from, "value2",
+			 subject, "value3", text);
 	http->body = root ? json_dumps(root, JSON_COMPACT) : NULL;
 	json_decref(root);
+	free(subject);
+	free(from);
 	free(text);
 	if (http->body == NULL) {
 		free(url);

@@ -274,12 +274,16 @@ static char *mt_subject(const struct siren_notify_request *req,
 {
 	const char *s = notify_uri_param(&m->u, "subject");
 
+	char *clean, *subject;
+
 	if (req->message != NULL && *req->message != '\0')
-		return notify_strdup(req->message);
+		return notify_utf8_clean(req->message);
 	if (s != NULL)
-		return notify_strdup(s);
-	return notify_asprintf("Notification: %s",
-			       req->msg_subject ? req->msg_subject : "");
+		return notify_utf8_clean(s);
+	clean = notify_utf8_clean(req->msg_subject);
+	subject = notify_asprintf("Notification: %s", clean);
+	free(clean);
+	return subject;
 }
 
 static void mt_priority(struct nbuf *b, int importance)

@@ -202,25 +202,35 @@ static int po_importance(int importance)
 	return importance == 1 ? 1 : importance == 3 ? -1 : 0;
 }
 
+/* title: the given one, else "<From>: <Subject>"; <= 250 characters. */
+static char *po_title(const struct po_params *p,
+		      const struct siren_notify_request *req)
+{
+	char *t, *title;
+
+	if (p->title != NULL)
+		t = notify_utf8_clean(p->title);
+	else if ((req->msg_from && *req->msg_from) ||
+		 (req->msg_subject && *req->msg_subject))
+		t = notify_default_text(req);
+	else
+		return NULL;
+	title = notify_utf8_truncate(t, TITLE_MAX);
+	free(t);
+	return title;
+}
+
 static void po_form(struct pushover *st, const struct po_params *p,
 		    const struct siren_notify_request *req, struct nbuf *b)
 {
 	char *text = notify_message_text(req);
 	char *msg = notify_utf8_truncate(text, MESSAGE_MAX);
-	char *title = NULL, num[32];
+	char *title = po_title(p, req), num[32];
 	int prio = p->prio != 99 ? p->prio : po_importance(req->importance);
 
 	notify_form_add(b, "token", st->token);
 	notify_form_add(b, "user", p->uri.path);
 	notify_form_add(b, "message", msg);
-	if (p->title != NULL)
-		title = notify_utf8_truncate(p->title, TITLE_MAX);
-	else if ((req->msg_from && *req->msg_from) ||
-		 (req->msg_subject && *req->msg_subject)) {
-		char *t = notify_default_text(req);
-		title = notify_utf8_truncate(t, TITLE_MAX);
-		free(t);
-	}
 	if (title != NULL)
 		notify_form_add(b, "title", title);
 	if (p->url != NULL)
@@ -293,7 +303,7 @@ static void po_result(void *state, const struct siren_notify_request *req,
 		      struct siren_notify_outcome *out)
 {
 	struct pushover *st = state;
-	json_t *root = json_loadb(body ? body : "", len, 0, NULL);
+	json_t *root = json_loadb(body ? body : "", body ? len : 0, 0, NULL);
 	json_t *ok = root ? json_object_get(root, "status") : NULL;
 	json_t *rid = root ? json_object_get(root, "request") : NULL;
 	char errs[200];

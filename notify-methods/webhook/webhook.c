@@ -82,6 +82,12 @@ static int wh_check(void *state, const char *uri, const char *const *options,
 			return 0;
 		}
 	}
+	/* curl would read "https:///x" as host x; a URL names its host */
+	const char *auth = strstr(uri, "://");
+	if (auth == NULL || auth[3] == '/' || auth[3] == '\0') {
+		*error_r = "expected scheme://host/...";
+		return 0;
+	}
 	h = curl_url();
 	if (h == NULL)
 		abort();
@@ -101,11 +107,14 @@ static const char *wh_capability(void *state, const char *uri,
 	return strcmp(name, "online") == 0 ? "maybe" : NULL;
 }
 
+/* A JSON string (invalid UTF-8 replaced), or null for NULL. */
 static json_t *wh_str(const char *s)
 {
-	json_t *v = s ? json_string(s) : NULL;
+	char *clean = s ? notify_utf8_clean(s) : NULL;
+	json_t *v = clean ? json_string(clean) : NULL;
 
-	return v ? v : json_null();	/* NULL or not UTF-8 */
+	free(clean);
+	return v ? v : json_null();
 }
 
 /* The documented body (README "Notify methods and plugins"). */
@@ -175,6 +184,7 @@ static int wh_prepare(void *state, const struct siren_notify_request *req,
 	struct webhook *st = state;
 	const char *error = NULL;
 	long long ts = (long long)st->host->now(st->host);
+	const char *id = req->id ? req->id : "";
 	char *sig;
 
 	if (!wh_check(st, req->method, req->options, req->noptions, &error)) {
@@ -187,11 +197,11 @@ static int wh_prepare(void *state, const struct siren_notify_request *req,
 		return -1;
 	}
 	http->body_len = strlen(http->body);
-	sig = wh_signature(st, req->id, ts, http->body, http->body_len);
+	sig = wh_signature(st, id, ts, http->body, http->body_len);
 	http->method = "POST";
 	http->url = notify_strdup(req->method);
 	http->content_type = "application/json";
-	http->headers[0] = notify_asprintf("webhook-id: %s", req->id);
+	http->headers[0] = notify_asprintf("webhook-id: %s", id);
 	http->headers[1] = notify_asprintf("webhook-timestamp: %lld", ts);
 	http->headers[2] = notify_asprintf("webhook-signature: %s", sig);
 	http->nheaders = 3;

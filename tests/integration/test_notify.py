@@ -467,3 +467,22 @@ def test_mailto_through_the_dispatcher(env_factory, tmp_path):
     assert "bob@example.org" in (tmp_path / "sent.args").read_text()
     assert "job=%s" % jid in env.disp.log()
     assert "outcome=delivered" in env.disp.log()
+
+
+def test_response_body_capped(env_factory):
+    env = env_factory(lambda r: (200, {}, "x" * 300000),
+                      outbox={"max_response": "1024"})
+    r = nu.siren("notify-test", "-c", env.conf, "slack:T1/B2/C3")
+    assert r.returncode == 0, r.stdout + r.stderr
+    # curl refuses the body up front from its Content-Length.
+    assert "HTTP status: 200" in r.stdout and ", truncated)" in r.stdout
+    assert "outcome: delivered" in r.stdout
+
+
+def test_redirect_not_followed(env_factory):
+    env = env_factory(lambda r: (302, {"Location": "http://127.0.0.1:1/"}, ""))
+    env.start()
+    jid = env.enqueue(env.ep.url + "/moved")
+    assert nu.wait_for(lambda: nu.jobs_in(env.spool, "dead") == [jid])
+    assert "302" in nu.load_job(env.spool, "dead", jid)["last_error"]
+    assert len(env.ep.requests) == 1

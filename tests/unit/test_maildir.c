@@ -338,7 +338,7 @@ UNIT_TEST(test_fileinto_folder_and_subscriptions)
 	free(p);
 	p = xasprintf("%s/subscriptions", root);
 	char *subs = slurp(p);
-	CHECK_STR(subs, "Work.Reports\nEnvoy&AOk-s\n");
+	CHECK_STR(subs, "V\t2\n\nWork\tReports\nEnvoy&AOk-s\n");
 	free(subs);
 	free(p);
 	/* hostile name: refused, nothing created */

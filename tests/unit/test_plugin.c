@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,22 @@ static size_t fake_section_fn(const void *ctx, const char *section,
 	return 0;
 }
 
+static char last_log[256];
+
+static void test_log(const struct siren_notify_host *h, int level,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)h, (void)level;
+	va_start(ap, fmt);
+	vsnprintf(last_log, sizeof(last_log), fmt, ap);
+	va_end(ap);
+}
+
 static const struct siren_notify_host host = {
 	.abi_version = SIREN_NOTIFY_ABI_VERSION,
+	.log = test_log,
 };
 
 static struct plugin_set *load(const char *dir)
@@ -76,7 +91,8 @@ UNIT_TEST(test_load_and_refusals)
 	struct plugin_set *set = load(test_plugin_dir());
 	const char *errs = plugin_set_errors(set);
 
-	CHECK_INT(plugin_set_count(set), 2);
+	CHECK_INT(plugin_set_count(set), 3);
+	CHECK(plugin_by_name(set, "hello") != NULL);	/* the README's */
 	CHECK(plugin_by_name(set, "testmethod") != NULL);
 	CHECK(plugin_by_name(set, "testclash") != NULL);
 	CHECK(strstr(errs, "plugin wrongabi.so: ABI 2, expected 1\n") != NULL);
@@ -97,6 +113,7 @@ UNIT_TEST(test_scheme_routing)
 		{ "x-test:ok", "testclash" },	/* testclash.so sorts first */
 		{ "X-TEST:ok", "testclash" },
 		{ "x-clash:anything", "testclash" },
+		{ "hello:world", "hello" },
 		{ "mailto:a@example.org", NULL },
 		{ "x-test", NULL },
 		{ ":x-test", NULL },
@@ -232,6 +249,7 @@ UNIT_TEST(test_registry)
 	set = load(dir);
 	plugin_registry(set, &reg);
 	CHECK_INT(reg.check(reg.ctx, "x-test:ok", NULL, 0, &error), 1);
+	CHECK_INT(reg.check(reg.ctx, "hello:world", NULL, 0, &error), -1);
 	CHECK_INT(reg.check(reg.ctx, "x-test:bad", NULL, 0, &error), 0);
 	CHECK_STR(error, "not ok");
 	CHECK_INT(reg.check(reg.ctx, "x-test:ok", opts, 1, &error), 0);
@@ -245,6 +263,32 @@ UNIT_TEST(test_registry)
 	remove_dir(dir, "testmethod.so");
 }
 
+/* The example plugin from examples/notify-plugin, end to end. */
+UNIT_TEST(test_example_plugin)
+{
+	struct plugin_set *set = load(test_plugin_dir());
+	const struct plugin *p = plugin_for_uri(set, "hello:world");
+	struct sieve_notify_registry reg;
+	struct siren_notify_request req = { .method = "hello:world",
+					    .user = "alice@example.org",
+					    .message = "hi" };
+	struct siren_notify_outcome out = { .status = SIREN_NOTIFY_RETRY };
+	const char *error = NULL;
+
+	plugin_registry(set, &reg);
+	CHECK_INT(reg.check(reg.ctx, "hello:world", NULL, 0, &error), 1);
+	CHECK_INT(reg.check(reg.ctx, "hello:World", NULL, 0, &error), 0);
+	CHECK_STR(error, "expected hello:NAME (lowercase letters)");
+	CHECK_STR(reg.capability(reg.ctx, "hello:world", "Online"), "maybe");
+	CHECK(p != NULL && p->method->deliver != NULL);
+	if (p != NULL)
+		p->method->deliver(p->state, &req, &out);
+	CHECK_INT(out.status, SIREN_NOTIFY_DELIVERED);
+	CHECK_STR(out.reason, "logged");
+	CHECK_STR(last_log, "hello: alice@example.org says hi to hello:world");
+	plugin_set_free(&set);
+}
+
 UNIT_TEST(test_default_dir)
 {
 	/* This binary's directory has no notify/ next to it. */
@@ -254,4 +298,5 @@ UNIT_TEST(test_default_dir)
 UNIT_MAIN(UNIT_CASE(test_load_and_refusals), UNIT_CASE(test_scheme_routing),
 	  UNIT_CASE(test_group_writable_refused), UNIT_CASE(test_missing_dir),
 	  UNIT_CASE(test_config_section_and_init_failure),
-	  UNIT_CASE(test_registry), UNIT_CASE(test_default_dir))
+	  UNIT_CASE(test_registry), UNIT_CASE(test_example_plugin),
+	  UNIT_CASE(test_default_dir))
