@@ -411,3 +411,12 @@ def test_drops_root_after_binding(make_siren):
     assert uid_line.split()[1:] == ["65534"] * 4
     c = Client(siren.port)
     assert c.reply()[0].startswith("220 ")
+
+
+def test_readme_config_table_matches_the_code():
+    r = subprocess.run([SIREN, "lmtp", "--help-config", "--markdown"],
+                       capture_output=True, text=True, timeout=10)
+    from conftest import ROOT
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    assert r.stdout in readme, "regenerate the README's ## Configuration table"
