@@ -420,3 +420,17 @@ def test_readme_config_table_matches_the_code():
     with open(os.path.join(ROOT, "README.md")) as f:
         readme = f.read()
     assert r.stdout in readme, "regenerate the README's ## Configuration table"
+
+
+def test_sieve_ereject_refuses_only_that_recipient(siren):
+    sdir = siren.tmp / "mail" / "example.org" / "rex" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "ereject";\nereject "not from you";\n')
+    c = Client(siren.port)
+    lhlo(c)
+    c.send(txn(["rex@example.org", "amy@example.org"], message("rej")))
+    assert c.replies(6)[-2:] == [
+        "550 5.7.1 <rex@example.org> not from you",
+        "250 2.0.0 <amy@example.org> Saved"]
+    assert maildir_files(siren.tmp, "rex") == []
