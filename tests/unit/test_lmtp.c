@@ -218,6 +218,17 @@ static const struct {
 	  "500 5.5.1 Unknown command\r\n"
 	  "501 5.5.4 Syntax error: no parameters allowed\r\n"
 	  "501 5.5.4 Syntax: LHLO hostname\r\n" BYE, "" },
+	{ "hostile arguments",
+	  L "MAIL FROM:<unterminated\r\nMAIL FROM:<a@b>junk\r\n"
+	  "MAIL FROM:<@route,@x:a@b> SIZE=abc\r\nMAIL FROM:<\"q>\"@b>\r\n"
+	  "RCPT TO:<>\r\nBDAT 99999999999999999999999\r\nBDAT -1\r\n",
+	  GREET LHLO_REPLY "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"
+	  "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"
+	  "501 5.5.4 Bad SIZE= value\r\n250 2.1.0 Ok\r\n"
+	  "501 5.5.4 Syntax: RCPT TO:<address>\r\n"
+	  "501 5.5.4 Syntax: BDAT octets [LAST]\r\n"
+	  "501 5.5.4 Syntax: BDAT octets [LAST]\r\n"
+	  "421 4.7.0 test.host Too many errors, closing connection\r\n", "" },
 	{ "too many errors",
 	  "A\r\nB\r\nC\r\nD\r\nE\r\nF\r\nNOOP\r\n",
 	  GREET "500 5.5.1 Unknown command\r\n500 5.5.1 Unknown command\r\n"
