@@ -207,6 +207,11 @@ static const struct {
 	  GREET LHLO_REPLY "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
 	  "250 2.0.0 60 octets received\r\n"
 	  "552 5.3.4 <a@example.org> Message too big for system\r\n", "" },
+	{ "BDAT with a count that would wrap the size sum",
+	  L "MAIL FROM:<a@b>\r\nRCPT TO:<a@example.org>\r\nBDAT 4\r\nabcd"
+	  "BDAT 18446744073709551614\r\nxy",
+	  GREET LHLO_REPLY "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
+	  "250 2.0.0 4 octets received\r\n", "" },
 	{ "other commands",
 	  "NOOP\r\nVRFY alice\r\nHELP\r\nEHLO x\r\nFOO\r\nRSET x\r\n"
 	  "LHLO\r\nQUIT\r\n",
