@@ -441,6 +441,11 @@ static int master_start(struct master *m, bool verbose)
 		free(err);
 		return EX_CONFIG_;
 	}
+	if (config_get_num(m->cfg, "server", "max_connections", 128) < 1) {
+		fprintf(stderr, "siren lmtp: %s: [server] max_connections must "
+			"be at least 1\n", config_path(m->cfg));
+		return EX_CONFIG_;
+	}
 	const char *log = config_get(m->cfg, "server", "log");
 	log_init("siren", log && !strcmp(log, "syslog"),
 		 verbose || config_get_bool(m->cfg, "server", "verbose", 0));

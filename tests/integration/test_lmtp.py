@@ -337,6 +337,7 @@ def test_ipv6_listener(tmp_path):
      ':3: unknown key "bogus" in [server]: bogus = 2'),
     ("[server]\nlisten = 127.0.0.1:25\n", "port 25"),
     ("[users]\nmode = static\n", "needs file"),
+    ("[server]\nmax_connections = 0\n", "at least 1"),
 ])
 def test_config_errors_exit_78(tmp_path, text, want):
     conf = tmp_path / "bad.conf"
