@@ -62,6 +62,11 @@ char *sv_header_unfold(struct sv_arena *arena, const char *v, size_t len);
 char *sv_header_block_get(struct sv_arena *arena,
 			  const struct sv_header_block *blk, const char *name);
 
+/* Parameter name of a MIME field value ("text/plain; charset=x"), RFC
+ * 2231 sections and charsets resolved (UTF-8, arena), or NULL. */
+char *sv_mime_param(struct sv_arena *arena, const char *value,
+		    const char *name);
+
 /* Decoders into b (appending).  Base64 skips anything outside the
  * alphabet; quoted-printable honours soft breaks and keeps invalid
  * escapes as they are.  sv_base64_decode returns false when the input

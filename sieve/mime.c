@@ -6,8 +6,8 @@
  * multipart/digest); base64 and quoted-printable are decoded, text is
  * converted to UTF-8 by its charset parameter.  Caps: nesting
  * SV_MIME_MAX_DEPTH, SV_MIME_MAX_PARTS parts, SV_MIME_MAX_DECODED decoded
- * bytes per message (beyond it parts are cut short).  Left out: RFC 2231
- * parameter continuations, message/partial reassembly.
+ * bytes per message (beyond it parts are cut short).  Parameters:
+ * mime_param.c.  Left out: message/partial reassembly.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -71,43 +71,6 @@ static bool sv_type_valid(const char *t)
 	return true;
 }
 
-/* Value of parameter name in the ";"-separated list at p (arena). */
-static char *sv_param(struct sv_arena *a, const char *p, const char *name)
-{
-	size_t nlen = strlen(name);
-
-	while ((p = strchr(p, ';')) != NULL) {
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (strncasecmp(p, name, nlen) != 0)
-			continue;
-		const char *v = p + nlen;
-		while (isspace((unsigned char)*v))
-			v++;
-		if (*v++ != '=')
-			continue;
-		while (isspace((unsigned char)*v))
-			v++;
-		struct sv_str b = { 0 };
-		if (*v == '"') {
-			for (v++; *v && *v != '"'; v++) {
-				if (*v == '\\' && v[1] != '\0')
-					v++;
-				sv_str_addc(&b, *v);
-			}
-		} else {
-			for (; *v && *v != ';' && !isspace((unsigned char)*v);
-			     v++)
-				sv_str_addc(&b, *v);
-		}
-		char *r = sv_arena_strdup(a, b.s ? b.s : "");
-		sv_str_free(&b);
-		return r;
-	}
-	return NULL;
-}
-
 static char *sv_lower_token(struct sv_arena *a, const char *v)
 {
 	size_t n = 0;
@@ -137,8 +100,8 @@ static char *sv_part_type(struct sv_arena *a, struct sv_mime_part *part,
 		part->type = sv_arena_strdup(a, dflt);
 	part->type_valid = sv_type_valid(part->type);
 	if (ct != NULL) {
-		part->charset = sv_param(a, ct, "charset");
-		boundary = sv_param(a, ct, "boundary");
+		part->charset = sv_mime_param(a, ct, "charset");
+		boundary = sv_mime_param(a, ct, "boundary");
 	}
 	return boundary;
 }
