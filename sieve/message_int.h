@@ -17,6 +17,7 @@
 #define SV_MIME_MAX_DEPTH	32	/* multipart / message nesting */
 #define SV_MIME_MAX_PARTS	2000	/* MIME parts per message */
 #define SV_MIME_MAX_DECODED	(16u << 20) /* decoded body bytes in total */
+#define SV_MIME_MAX_BOUNDARY	200	/* RFC 2046 says 70; some exceed */
 
 /* One header field: name and raw value spans inside the message data.
  * The value runs from after the colon to the end of the field, folding

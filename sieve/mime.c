@@ -215,8 +215,10 @@ static void sv_part_fill(struct sv_mime_ctx *ctx, struct sv_mime_part *part,
 	part->body_len = blk->body_len;
 	if (++ctx->nparts >= SV_MIME_MAX_PARTS || depth >= SV_MIME_MAX_DEPTH)
 		return;	/* deeper structure stays opaque */
+	/* RFC 2046 5.1.1: a boundary has 1 to 70 characters; a longer one
+	 * is refused so that delimiter search stays linear */
 	if (strncmp(part->type, "multipart/", 10) == 0 && bd != NULL &&
-	    *bd != '\0')
+	    *bd != '\0' && strlen(bd) <= SV_MIME_MAX_BOUNDARY)
 		sv_split_multipart(ctx, part, bd, depth);
 	else if (strcmp(part->type, "message/rfc822") == 0 && part->has_body)
 		part->child = sv_parse_part(ctx, part->body, part->body_len,
