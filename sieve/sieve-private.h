@@ -381,12 +381,12 @@ struct sieve_run {
 	/* variables (RFC 5229) */
 	struct sieve_variable *vars;
 	size_t nvars, capvars;
-	char *match_vars[10];
-	size_t match_lens[10];
+	char *match_vars[SIEVE_MATCH_VARS];
+	size_t match_lens[SIEVE_MATCH_VARS];
 	size_t nmatch;
 	/* captures of the match in progress (match.c commits them) */
-	const char *cap_vals[10];
-	size_t cap_lens[10];
+	const char *cap_vals[SIEVE_MATCH_VARS];
+	size_t cap_lens[SIEVE_MATCH_VARS];
 	size_t ncap;
 	bool cap_set;
 	void *ext_ctx[SIEVE_MAX_EXTENSIONS];
@@ -434,6 +434,11 @@ int sieve_match(struct sieve_run *run, const struct sv_node *node,
 int sieve_match_ex(struct sieve_run *run, const struct sv_node *node,
 		   const struct sv_match *m, const char *const *values,
 		   const size_t *lens, size_t n, bool no_vars);
+/* Same with keys given (already expanded); compiled regexes unused. */
+int sieve_match_keys(struct sieve_run *run, const struct sv_node *node,
+		     const struct sv_match *m, const char *const *values,
+		     const size_t *lens, size_t n, const char **keys,
+		     const size_t *klens, size_t nkeys, bool no_vars);
 /* :index n [:last] (RFC 5260 index) applied to a value array, in place */
 size_t sieve_index_filter(const struct sv_node *node, const char **values,
 			  size_t *lens, size_t n);
