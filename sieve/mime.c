@@ -389,7 +389,10 @@ static void sv_html_to_text(const char *s, size_t len, struct sv_str *b)
 				sv_str_addc(b, '&');
 			i += k + 1;
 		} else {
-			sv_str_addc(b, s[i++]);
+			size_t run = i;
+			while (i < len && s[i] != '<' && s[i] != '&')
+				i++;
+			sv_str_add(b, s + run, i - run);
 		}
 	}
 }
