@@ -1,8 +1,8 @@
 /*
  * mime.c: the MIME tree (RFC 2045, RFC 2046 5.1 multipart with
- * boundaries, 5.2.1 message/rfc822) and the body parts of the body
- * extension (RFC 5173 5), parsed on the first body test and cached in the
- * message.  Missing Content-Type is text/plain (message/rfc822 inside
+ * boundaries, 5.2.1 message/rfc822; RFC 6532 message/global alike) and
+ * the body parts of the body extension (RFC 5173 5), parsed on the first
+ * body test and cached in the message.  Missing Content-Type is text/plain (message/rfc822 inside
  * multipart/digest); base64 and quoted-printable are decoded, text is
  * converted to UTF-8 by its charset parameter.  Caps: nesting
  * SV_MIME_MAX_DEPTH, SV_MIME_MAX_PARTS parts, SV_MIME_MAX_DECODED decoded
@@ -220,7 +220,8 @@ static void sv_part_fill(struct sv_mime_ctx *ctx, struct sv_mime_part *part,
 	if (strncmp(part->type, "multipart/", 10) == 0 && bd != NULL &&
 	    *bd != '\0' && strlen(bd) <= SV_MIME_MAX_BOUNDARY)
 		sv_split_multipart(ctx, part, bd, depth);
-	else if (strcmp(part->type, "message/rfc822") == 0 && part->has_body)
+	else if ((strcmp(part->type, "message/rfc822") == 0 ||
+		  strcmp(part->type, "message/global") == 0) && part->has_body)
 		part->child = sv_parse_part(ctx, part->body, part->body_len,
 					    "text/plain", depth + 1);
 }
