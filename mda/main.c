@@ -14,7 +14,7 @@ static const struct subcommand {
 	const char *usage;
 	const char *summary;
 } subcommands[] = {
-	{ "lmtp", cmd_lmtp, "[-c FILE]",
+	{ "lmtp", cmd_lmtp, "[-c FILE] [-d] | --help-config [--markdown]",
 	  "serve LMTP (RFC 2033) in the foreground" },
 	{ "deliver", cmd_deliver, "[-c FILE] -f SENDER -a RECIPIENT < MSG",
 	  "deliver one message from stdin (sysexits codes)" },
