@@ -4,7 +4,7 @@
  * caseless under i;ascii-casemap, exact under i;octet.  Constant
  * patterns are compiled once at compile time (a bad one is a compile
  * error) and JIT-compiled when available; patterns built from variables
- * are compiled per match (a bad one is a run-time error).  Match, depth
+ * are compiled per match (a bad one is reported and never matches).  Match, depth
  * and heap limits turn catastrophic backtracking into a run-time error.
  * Groups 0..9 become the match variables.  Also :quoteregex (set).
  */
@@ -84,8 +84,10 @@ static int regex_error_text(struct sieve_run *run, const struct sv_match *m,
 			    const char *key, const char *err)
 {
 	struct sv_node at = { .line = m->line, .col = m->col };
-	return sieve_runtime_error(run, &at, "invalid regular expression "
-				   "'%s' for regex match: %s", key, err);
+	/* not fatal, as in Pigeonhole: the key just never matches */
+	sieve_runtime_note(run, &at, "invalid regular expression '%s' for "
+			   "regex match: %s", key, err);
+	return 0;
 }
 
 static void set_captures(struct sieve_run *run, pcre2_match_data *md,

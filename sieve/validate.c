@@ -665,6 +665,41 @@ static bool atom_char(unsigned char c)
 							     c));
 }
 
+bool sieve_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ?
+			3 : (c >> 3) == 30 ? 4 : 0;
+		if (n == 0 || i + n > len || (n == 2 && c < 0xC2))
+			return false;
+		for (size_t k = 1; k < n; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+		if (n == 3 && ((c == 0xE0 && p[i + 1] < 0xA0) ||
+			       (c == 0xED && p[i + 1] >= 0xA0)))
+			return false;	/* overlong, surrogate */
+		if (n == 4 && ((c == 0xF0 && p[i + 1] < 0x90) || c > 0xF4 ||
+			       (c == 0xF4 && p[i + 1] >= 0x90)))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+char *sieve_address_normalize(const char *s)
+{
+	struct sieve_address *a;
+	size_t n = sieve_address_list_parse(s, &a);
+	char *out = NULL;
+	if (n == 1 && a[0].localpart && a[0].domain && *a[0].domain &&
+	    sieve_address_valid(a[0].all))
+		out = sv_strdup(a[0].all);
+	sieve_address_list_free(a, n);
+	return out;
+}
+
 bool sieve_address_valid(const char *s)
 {
 	const char *at = strrchr(s, '@');
