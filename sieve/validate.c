@@ -383,8 +383,10 @@ static bool sort_args(struct sieve_validator *v, struct sv_node *node)
 	for (size_t i = 0; i < node->nargs; i++) {
 		struct sv_arg *arg = &node->args[i];
 		if (arg->kind == SV_ARG_TAG) {
-			if (!take_tag(v, node, &i))
+			if (!take_tag(v, node, &i)) {
 				ok = false;
+				break;	/* one error per command, as Pigeonhole */
+			}
 			continue;
 		}
 		node->pos[node->npos++] = arg;
