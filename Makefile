@@ -36,7 +36,7 @@ B ?= build
 endif
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSIREN_VERSION='"$(VERSION)"' -DSIREN_LIBDIR='"$(LIBDIR)"' \
-	-I. -iquote sieve -iquote notify-methods
+	-I. -Isieve -Inotify-methods
 LIBS := $(PKG_LIBS) -lm -ldl
 
 # ---- sources: each folder is a layer -------------------------------------
