@@ -380,17 +380,23 @@ static bool sort_args(struct sieve_validator *v, struct sv_node *node)
 	struct sv_arena *a = v->script->arena;
 	node->tags = sv_arena_alloc(a, node->nargs * sizeof(*node->tags));
 	node->pos = sv_arena_alloc(a, node->nargs * sizeof(*node->pos));
-	for (size_t i = 0; i < node->nargs; i++) {
+	for (size_t i = 0; i < node->nargs && ok; i++) {
 		struct sv_arg *arg = &node->args[i];
-		if (arg->kind == SV_ARG_TAG) {
-			if (!take_tag(v, node, &i)) {
-				ok = false;
-				break;	/* one error per command, as Pigeonhole */
-			}
-			continue;
+		if (arg->kind != SV_ARG_TAG) {
+			node->pos[node->npos++] = arg;
+		} else if (node->npos > 0) {
+			/* RFC 5228 2.6.2: tags come before positionals */
+			sieve_arg_error(v, arg, "the :%s tag for the %s %s must "
+					"be specified before any positional "
+					"arguments", arg->tag, node->name,
+					sieve_node_kind(node));
+			ok = false;
+		} else if (!take_tag(v, node, &i)) {
+			ok = false;	/* one error per command */
 		}
-		node->pos[node->npos++] = arg;
 	}
+	if (!ok)
+		return false;
 	for (size_t i = 0; i < node->nargs; i++)
 		if (node->args[i].kind == SV_ARG_STRING ||
 		    node->args[i].kind == SV_ARG_STRLIST)
