@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +24,9 @@
 #include "log.h"
 #include "plugin.h"
 #include "util.h"
+
+/* Not PATH_MAX: -Isieve makes <limits.h> the engine's sieve/limits.h. */
+#define PLUGIN_PATH_MAX 4096
 
 #ifndef SIREN_LIBDIR
 #define SIREN_LIBDIR "/usr/local/lib/siren"
@@ -45,8 +47,8 @@ struct plugin_set {
 
 const char *plugin_default_dir(void)
 {
-	static char dir[PATH_MAX];
-	char exe[PATH_MAX];
+	static char dir[PLUGIN_PATH_MAX];
+	char exe[PLUGIN_PATH_MAX];
 	struct stat st;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
