@@ -25,9 +25,12 @@ static int have_enotify(void)
 	return 0;
 }
 
+/* The compiled script keeps a pointer to the registry: it must live as
+ * long as the script. */
+static struct sieve_notify_registry reg;
+
 static struct sieve_script *compile(const char *text, char **errors_r)
 {
-	struct sieve_notify_registry reg;
 	struct sieve_config sc;
 
 	plugin_registry(harness_set, &reg);
