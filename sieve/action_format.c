@@ -49,6 +49,10 @@ static void format_vacation(struct sv_str *b, const struct sieve_action *a)
 	opt_string(b, "from", a->from);
 	opt_string(b, "subject", a->subject);
 	opt_string(b, "handle", a->handle);
+	if (a->naddresses) {
+		sv_str_adds(b, " :addresses ");
+		quote_list(b, a->addresses, a->naddresses);
+	}
 	sv_str_printf(b, " :seconds %lu", a->seconds);
 	if (a->mime)
 		sv_str_adds(b, " :mime");
@@ -202,6 +206,7 @@ static void json_fields(struct sv_str *b, const struct sieve_action *a)
 		sv_str_printf(b, "%lu", a->seconds);
 		json_boolfield(b, "mime", a->mime);
 		json_strfield(b, "handle", a->handle);
+		json_array(b, "addresses", a->addresses, a->naddresses);
 		break;
 	case SIEVE_ACT_NOTIFY:
 		json_strfield(b, "method", a->method);

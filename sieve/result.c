@@ -25,6 +25,7 @@ struct sieve_result {
 	size_t n, cap;
 	bool keep_cancelled, keep_done;
 	unsigned nredirects, nnotify;
+	bool vacation_suppressed;	/* a vacation ran but will not reply */
 	struct sv_str errors, trace;
 	struct sieve_dupmark *dups;
 	size_t ndups, capdups;
@@ -88,6 +89,13 @@ static int check_conflicts(struct sieve_run *run, const struct sv_node *node,
 			   const struct sieve_action *a)
 {
 	struct sieve_result *res = run->result;
+	if (res->vacation_suppressed && a->type == SIEVE_ACT_VACATION)
+		return sieve_runtime_error(run, node, "duplicate "
+			"vacation action not allowed");
+	if (res->vacation_suppressed && is_reject(a))
+		return sieve_runtime_error(run, node, "%s action conflicts "
+			"with other action: the vacation action also sends a "
+			"response to the sender", act_names[a->type]);
 	for (size_t i = 0; i < res->n; i++) {
 		const struct sieve_action *o = &res->acts[i];
 		if (is_reject(a) && is_reject(o))
@@ -156,7 +164,7 @@ static int check_limits(struct sieve_run *run, const struct sv_node *node,
 			cfg->max_redirects);
 	if (a->type == SIEVE_ACT_NOTIFY && ++res->nnotify > cfg->max_notify)
 		return sieve_runtime_error(run, node, "total number of "
-			"notifications exceeds policy limit (%u)",
+			"notify actions exceeds policy limit (%u)",
 			cfg->max_notify);
 	if (res->n + 1 > cfg->max_actions)
 		return sieve_runtime_error(run, node, "total number of actions "
@@ -193,6 +201,16 @@ int sieve_result_add(struct sieve_run *run, const struct sv_node *node,
 	if (check_limits(run, node, &a) < 0)
 		return -1;
 	append(res, &a);
+	return 0;
+}
+
+int sieve_result_add_suppressed_vacation(struct sieve_run *run,
+					 const struct sv_node *node)
+{
+	struct sieve_action a = { .type = SIEVE_ACT_VACATION };
+	if (check_conflicts(run, node, &a) < 0)
+		return -1;
+	run->result->vacation_suppressed = true;
 	return 0;
 }
 

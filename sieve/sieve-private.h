@@ -55,7 +55,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "limits.h"
+#include "sieve-limits.h"
 #include "message.h"
 #include "sieve.h"
 #include "util.h"
@@ -220,6 +220,9 @@ struct sieve_extension_def {
 	const struct sieve_modifier_def *const *modifiers;
 	const char *const *implies;
 	int (*on_require)(struct sieve_validator *v, const struct sv_node *req);
+	/* Checks every command/test node after its own validate() while
+	 * the extension is enabled (e.g. index: :last needs :index). */
+	int (*validate_node)(struct sieve_validator *v, struct sv_node *node);
 	bool hidden;			/* not advertised (testsuite) */
 	bool not_ihave;			/* cannot be required by ihave */
 };
@@ -441,6 +444,10 @@ bool sieve_relop_holds(const char *op, int cmp);
 /* result.c */
 int sieve_result_add(struct sieve_run *run, const struct sv_node *node,
 		     const struct sieve_action *act);
+/* A vacation whose reply RFC 5230 4.5/4.6 rules suppressed: adds no
+ * action but still conflicts with reject/ereject and a second vacation. */
+int sieve_result_add_suppressed_vacation(struct sieve_run *run,
+					 const struct sv_node *node);
 void sieve_result_add_duplicate(struct sieve_run *run, const char *handle,
 				const char *id, unsigned long seconds);
 struct sieve_result *sieve_result_new(void);
@@ -470,6 +477,7 @@ extern const struct sieve_extension_def sieve_ext_reject;
 extern const struct sieve_extension_def sieve_ext_ereject;
 extern const struct sieve_extension_def sieve_ext_variables;
 extern const struct sieve_extension_def sieve_ext_relational;
+extern const struct sieve_extension_def sieve_ext_body;
 extern const struct sieve_extension_def sieve_ext_comparator_numeric;
 extern const struct sieve_extension_def sieve_ext_subaddress;
 extern const struct sieve_extension_def sieve_ext_imap4flags;
@@ -477,6 +485,12 @@ extern const struct sieve_extension_def sieve_ext_regex;
 extern const struct sieve_extension_def sieve_ext_mailbox;
 extern const struct sieve_extension_def sieve_ext_ihave;
 extern const struct sieve_extension_def sieve_ext_environment;
+extern const struct sieve_extension_def sieve_ext_enotify;
+extern const struct sieve_extension_def sieve_ext_vacation;
+extern const struct sieve_extension_def sieve_ext_vacation_seconds;
+extern const struct sieve_extension_def sieve_ext_duplicate;
+extern const struct sieve_extension_def sieve_ext_date;
+extern const struct sieve_extension_def sieve_ext_index;
 
 /* core pieces shared between files */
 extern const struct sieve_comparator_def sieve_cmp_octet;

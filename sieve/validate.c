@@ -585,6 +585,10 @@ static bool validate_node(struct sieve_validator *v, struct sv_node *node,
 		return false;
 	if (node->def->validate && node->def->validate(v, node) < 0)
 		return false;
+	for (size_t i = 0; i < v->script->nexts; i++)
+		if (enabled_at(v, i) && v->script->exts[i]->validate_node &&
+		    v->script->exts[i]->validate_node(v, node) < 0)
+			return false;
 	bool ok = true;
 	bool outer_skip = v->skip_block;
 	v->skip_block = false;
