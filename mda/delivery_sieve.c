@@ -22,6 +22,7 @@
 #include "delivery_private.h"
 #include "log.h"
 #include "maildir.h"
+#include "plugin.h"
 #include "state.h"
 #include "userdb.h"
 #include "util.h"
@@ -282,7 +283,9 @@ void delivery_run_sieve(struct delivery_ctx *d)
 	};
 
 	config_sieve(d->cfg, &sc);
-	sc.notify = notify_registry;
+	/* notify URIs are checked by the plugins (plugin.h) */
+	sc.notify = notify_registry ? notify_registry
+				    : plugin_notify_registry(d->cfg);
 	d->keep_state = true;	/* no script at all: keep */
 	bool go = run_list(d, before, &sc, &env);
 	if (go && u->sieve_script != NULL && u->sieve_script[0] != '\0')
