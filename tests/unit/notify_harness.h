@@ -8,6 +8,7 @@
 #define SIREN_NOTIFY_HARNESS_H
 
 #include <limits.h>
+#include <linux/limits.h>	/* PATH_MAX: see test_plugin.c */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
