@@ -122,3 +122,80 @@ def test_hostile_name_refused(server):
     assert r.returncode == 65
     assert not os.path.exists(os.path.join(d.base, "home", "escape"))
     assert not os.path.exists(os.path.join(d.base, "home", ".escape"))
+
+
+# ---- end to end: siren deliver + a Sieve script -> Dovecot -------------
+
+SCRIPT = r'''require ["fileinto", "imap4flags"];
+if header :contains "subject" "report" {
+	fileinto :flags ["\\Seen", "$Label1"] "Work/Reports";
+	stop;
+}
+if header :contains "subject" "facture" {
+	fileinto "Envoyés/2024";
+	stop;
+}
+if header :contains "subject" "junk" {
+	addflag ["\\Flagged", "Junk"];
+}
+'''
+
+
+def siren_deliver(d, subject, rcpt="test@example.org"):
+    conf = os.path.join(d.base, "siren.conf")
+    home = os.path.join(d.base, "home")
+    with open(conf, "w") as f:
+        f.write("[server]\nhostname = mx.test\n"
+                "[users]\nmode = template\ndomains = example.org\n"
+                "home = %s\nmail_location = %s\n"
+                "sieve_script = %s/sieve/active.sieve\n"
+                "uid = %d\ngid = %d\n"
+                % (home, d.maildir, home, dv.MAIL_UID, dv.MAIL_GID))
+    os.makedirs(os.path.join(home, "sieve"), exist_ok=True)
+    with open(os.path.join(home, "sieve", "active.sieve"), "w") as f:
+        f.write(SCRIPT)
+    msg = MSG.replace(b"Subject: hello", b"Subject: " + subject.encode())
+    import subprocess
+    r = subprocess.run([dv.SIREN, "deliver", "-c", conf, "-f",
+                        "alice@example.com", "-a", rcpt], input=msg,
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()
+    return msg
+
+
+def search_subject(m, mailbox, subject):
+    typ, data = m.select(dv_quote(mailbox), readonly=True)
+    assert typ == "OK", data
+    typ, data = m.search(None, "SUBJECT", '"%s"' % subject)
+    assert typ == "OK"
+    nums = data[0].split()
+    assert len(nums) == 1, (mailbox, subject, data)
+    typ, data = m.fetch(nums[0], "(FLAGS BODY.PEEK[])")
+    return flags_of(data[0]), data[0][1]
+
+
+@pytest.mark.skipif(not os.path.exists(dv.SIREN), reason="siren not built")
+def test_siren_deliver_sieve_end_to_end(server):
+    d, _ = server
+    siren_deliver(d, "monthly report")
+    siren_deliver(d, "facture 42")
+    siren_deliver(d, "junk offer")
+    plain = siren_deliver(d, "just hi", rcpt="test+tag@example.org")
+    m = d.imap()
+    try:
+        flags, body = search_subject(m, "Work.Reports", "monthly report")
+        assert {b"\\Seen", b"$Label1"} <= flags
+        assert body.startswith(b"Return-Path: <alice@example.com>\r\n")
+        assert b"\r\nDelivered-To: test@example.org\r\n" in body
+        assert b"by mx.test (siren deliver)" in body
+        flags, _ = search_subject(m, "Envoy&AOk-s.2024", "facture 42")
+        assert b"\\Seen" not in flags
+        flags, _ = search_subject(m, "INBOX", "junk offer")
+        assert {b"\\Flagged", b"Junk"} <= flags
+        flags, body = search_subject(m, "INBOX", "just hi")
+        assert body.endswith(plain[plain.index(b"From: Alice"):])
+        assert b"Delivered-To: test+tag@example.org\r\n" in body
+        typ, data = m.lsub()
+        assert b"Envoy&AOk-s.2024" in b"\n".join(data)
+    finally:
+        m.logout()
