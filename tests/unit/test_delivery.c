@@ -480,6 +480,61 @@ UNIT_TEST(test_discard)
 	teardown();
 }
 
+UNIT_TEST(test_imap4flags_keep_and_fileinto)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require [\"imap4flags\", \"fileinto\"];\n"
+		   "addflag \"\\\\Seen\";\n"
+		   "fileinto :flags \"\\\\Flagged $Label1\" \"Tagged\";\n"
+		   "keep;\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "fileinto Tagged, keep");
+	CHECK_INT(count_files(USERDIR "/Maildir/cur"), 1);
+	CHECK_INT(count_files(USERDIR "/Maildir/.Tagged/cur"), 1);
+	char *p = path_of(USERDIR "/Maildir/.Tagged/dovecot-keywords");
+	char *kw = slurp(p);
+	CHECK_STR(kw, "0 $Label1\n");
+	free(kw);
+	free(p);
+	teardown();
+}
+
+UNIT_TEST(test_notify_queues_job)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"enotify\";\n"
+		   "notify :message \"hey\" \"mailto:pager@example.org\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK(strncmp(out.actions, "keep, notify ", 13) == 0);
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	CHECK_INT(count_files("spool/new"), 1);
+	teardown();
+}
+
+UNIT_TEST(test_duplicate_marks_after_delivery)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"duplicate\";\n"
+		   "if duplicate { discard; stop; }\n");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "keep");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "discard");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	char *p = path_of(USERDIR "/siren-state.db");
+	CHECK(access(p, F_OK) == 0);
+	free(p);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -489,4 +544,7 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_reject_sends_mdn), UNIT_CASE(test_ereject_550),
 	  UNIT_CASE(test_store_failure_4xx_and_rollback),
 	  UNIT_CASE(test_before_after_chain),
-	  UNIT_CASE(test_script_change_recompiles), UNIT_CASE(test_discard))
+	  UNIT_CASE(test_script_change_recompiles), UNIT_CASE(test_discard),
+	  UNIT_CASE(test_imap4flags_keep_and_fileinto),
+	  UNIT_CASE(test_notify_queues_job),
+	  UNIT_CASE(test_duplicate_marks_after_delivery))
