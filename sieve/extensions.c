@@ -68,9 +68,9 @@ const struct sieve_extension_def *const sieve_extensions[] = {
 	&sieve_ext_duplicate,
 	&sieve_ext_date,
 	&sieve_ext_index,
-	/* &sieve_ext_mailbox, */
-	/* &sieve_ext_ihave, */
-	/* &sieve_ext_environment, */
+	&sieve_ext_mailbox,
+	&sieve_ext_ihave,
+	&sieve_ext_environment,
 	NULL
 };
 

@@ -91,6 +91,9 @@ int sieve_run_test(struct sieve_run *run, const struct sv_node *test)
 {
 	if (sieve_run_check_time(run, test) < 0)
 		return -1;
+	if (test->def == NULL)
+		return sieve_runtime_error(run, test, "unknown test '%s'",
+					   test->name);
 	int r = test->def->execute(run, test);
 	if (r >= 0)
 		sieve_run_trace(run, "line %u: %s -> %s", test->line,
@@ -118,6 +121,9 @@ int sieve_run_block(struct sieve_run *run, struct sv_node *const *nodes,
 
 	for (size_t i = 0; i < n && !run->stopped; i++) {
 		const struct sv_node *node = nodes[i];
+		if (node->def == NULL)	/* in a block ihave did not check */
+			return sieve_runtime_error(run, node, "unknown command "
+						   "'%s'", node->name);
 		unsigned fl = node->def->flags;
 		if (sieve_run_check_time(run, node) < 0)
 			return -1;

@@ -321,6 +321,7 @@ struct sieve_validator {
 	struct sieve_script *script;
 	struct sieve_diags *diags;
 	bool seen_command;		/* a non-require command was seen */
+	bool skip_block;		/* ihave: a capability is missing */
 	unsigned depth;
 	void *ext_ctx[SIEVE_MAX_EXTENSIONS];
 };

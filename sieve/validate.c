@@ -590,10 +590,17 @@ static bool validate_node(struct sieve_validator *v, struct sv_node *node,
 		    v->script->exts[i]->validate_node(v, node) < 0)
 			return false;
 	bool ok = true;
+	bool outer_skip = v->skip_block;
+	v->skip_block = false;
 	for (size_t i = 0; i < node->ntests; i++)
 		if (!validate_node(v, node->tests[i], true))
 			ok = false;
-	if (node->has_block) {
+	bool skip = v->skip_block;	/* RFC 5463 4: not checked */
+	/* a missing capability under allof also guards the block; never
+	 * under not/anyof, whose block may still run */
+	v->skip_block = outer_skip ||
+		(test && skip && strcmp(node->name, "allof") == 0);
+	if (node->has_block && !skip) {
 		v->depth++;
 		if (!validate_list(v, node->block, node->nblock, false))
 			ok = false;

@@ -1,0 +1,2 @@
+fileinto "Work";
+if envelope "from" "x@y.z" { keep; }

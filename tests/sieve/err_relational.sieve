@@ -1,0 +1,2 @@
+require "relational";
+if header :count "bigger" "to" "2" { keep; }

@@ -1,0 +1,3 @@
+keep;
+frop;
+if true { frop2 "x"; }

@@ -1,0 +1,3 @@
+keep;
+/* this comment
+   never ends

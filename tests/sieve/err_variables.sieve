@@ -1,0 +1,3 @@
+require "variables";
+set :lower :upper "a" "b";
+set "bad name" "x";
