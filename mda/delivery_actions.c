@@ -5,7 +5,8 @@
  * this recipient's files again and answers 4xx.  Then the side effects:
  * redirect (RFC 5228 4.2; never on a Delivered-To loop), reject (an
  * RFC 3798 MDN as RFC 5429 2.2 asks, never to the null sender), notify
- * (a durable outbox job, RFC 5435).  A redirect or reject that cannot be
+ * (a durable outbox job, RFC 5435), vacation (RFC 5230, through
+ * vacation.c and the state store).  A redirect or reject that cannot be
  * submitted turns into a keep: the message is never dropped.  ereject
  * (RFC 5429 2.1) becomes the 550 reply when nothing was stored.
  */
@@ -27,6 +28,7 @@
 #include "outbox.h"
 #include "sendmail.h"
 #include "userdb.h"
+#include "vacation.h"
 #include "util.h"
 
 /* ---- stores -------------------------------------------------------------- */
@@ -283,6 +285,39 @@ static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 	free(deflt);
 }
 
+/* RFC 5230: one reply per sender per handle per period, from the null
+ * sender (section 5), to act->to.  The engine already refused replies
+ * the RFC forbids (lists, auto-submitted, null sender...). */
+static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
+{
+	const char *err = NULL;
+
+	if (a->to == NULL || a->to[0] == '\0')
+		return;
+	struct state *st = delivery_state(d);
+	if (st == NULL) {
+		log_warnx("rcpt=<%s>: vacation to <%s> not sent: no state "
+			  "store", d->rcpt, a->to);
+		return;
+	}
+	if (!vacation_should_send(st, a, d->m->arrival)) {
+		delivery_note(d, "vacation (already replied)");
+		return;
+	}
+	size_t len;
+	char *text = vacation_build_reply(a, d->m->sm, d->r->user->address,
+					  d->hostname, time(NULL), &len);
+	const char *rcpts[] = { a->to };
+	enum siren_status st2 = sendmail_send(d->cfg, "", rcpts, 1, text, len,
+					      &err);
+	free(text);
+	if (st2 == SIREN_OK)
+		delivery_note(d, "vacation %s", a->to);
+	else	/* a side effect: the reply stays 250 */
+		delivery_user_log(d, "vacation reply to <%s> not sent: %s",
+				  a->to, err ? err : "?");
+}
+
 /* ---- the action list ------------------------------------------------------ */
 
 typedef bool (*action_fn)(struct delivery_ctx *d, const struct sieve_action *a,
@@ -359,10 +394,7 @@ static bool act_side(struct delivery_ctx *d, const struct sieve_action *a,
 		do_notify(d, a, ss->mailbox);
 		break;
 	case SIEVE_ACT_VACATION:
-		log_warnx("session=%s rcpt=<%s>: vacation reply to <%s> not "
-			  "sent: vacation is not built into this siren",
-			  d->r->session_id ? d->r->session_id : "-", d->rcpt,
-			  a->to ? a->to : "?");
+		do_vacation(d, a);
 		break;
 	default:
 		break;

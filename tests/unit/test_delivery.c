@@ -535,6 +535,40 @@ UNIT_TEST(test_duplicate_marks_after_delivery)
 	teardown();
 }
 
+UNIT_TEST(test_vacation_once_per_period)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"vacation\";\n"
+		   "vacation :days 1 :subject \"Away\" \"back monday\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep, vacation alice@example.com");
+	char *p = path_of("args"), *args = slurp(p);
+	CHECK_STR(args, "-i\n-f\n<>\n--\nalice@example.com\n");
+	free(args);
+	free(p);
+	p = path_of("sent");
+	char *sent = slurp(p);
+	CHECK(sent && strstr(sent, "Subject: Away\n"));
+	CHECK(sent && strstr(sent, "back monday"));
+	CHECK(sent && strstr(sent, "Auto-Submitted: auto-replied"));
+	free(sent);
+	free(p);
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "keep, vacation (already replied)");
+	CHECK_INT(count_files(INBOX_NEW), 2);
+	/* a failing sendmail: still 250, the message kept */
+	p = path_of("rc");
+	write_text(p, "1\n", 0600);
+	free(p);
+	deliver("carol@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_INT(count_files(INBOX_NEW), 3);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -547,4 +581,5 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_script_change_recompiles), UNIT_CASE(test_discard),
 	  UNIT_CASE(test_imap4flags_keep_and_fileinto),
 	  UNIT_CASE(test_notify_queues_job),
-	  UNIT_CASE(test_duplicate_marks_after_delivery))
+	  UNIT_CASE(test_duplicate_marks_after_delivery),
+	  UNIT_CASE(test_vacation_once_per_period))
