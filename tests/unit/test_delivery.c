@@ -569,6 +569,33 @@ UNIT_TEST(test_vacation_once_per_period)
 	teardown();
 }
 
+UNIT_TEST(test_autocreate_off)
+{
+	struct delivery_outcome out;
+
+	setup("[sieve]\nfileinto_autocreate = no\n");
+	set_script("require \"fileinto\";\nfileinto \"Nope\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	char *p = path_of(USERDIR "/Maildir/.Nope");
+	CHECK(access(p, F_OK) < 0);
+	free(p);
+	/* :create still creates (RFC 5490 3.2) and subscribes */
+	set_script("require [\"fileinto\", \"mailbox\"];\n"
+		   "fileinto :create \"Made\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "fileinto Made");
+	CHECK_INT(count_files(USERDIR "/Maildir/.Made/new"), 1);
+	p = path_of(USERDIR "/Maildir/subscriptions");
+	char *subs = slurp(p);
+	CHECK_STR(subs, "V\t2\n\nMade\n");
+	free(subs);
+	free(p);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -582,4 +609,5 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_imap4flags_keep_and_fileinto),
 	  UNIT_CASE(test_notify_queues_job),
 	  UNIT_CASE(test_duplicate_marks_after_delivery),
-	  UNIT_CASE(test_vacation_once_per_period))
+	  UNIT_CASE(test_vacation_once_per_period),
+	  UNIT_CASE(test_autocreate_off))
