@@ -174,51 +174,62 @@ static const char *first_header(struct delivery_ctx *d, const char *name)
 	return sieve_message_headers(d->m->sm, name, &v) > 0 ? v[0] : NULL;
 }
 
-/* An RFC 3798 MDN with disposition "deleted" (RFC 5429 2.2). */
-static char *mdn_text(struct delivery_ctx *d, const char *reason,
-		      size_t *len_r)
+/* The MDN's header block and first (human-readable) part. */
+static void mdn_head(struct delivery_ctx *d, struct buf *b, const char *uniq,
+		     const char *bnd, const char *reason)
 {
 	const char *pm = config_get(d->cfg, "outgoing", "postmaster");
 	const char *subject = first_header(d, "Subject");
-	const char *msgid = first_header(d, "Message-ID");
-	char date[64], *uniq = maildir_unique_name();
+	char date[64];
 	struct tm tm;
-	struct buf b = { 0 };
 	time_t now = time(NULL);
 
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	if (pm != NULL && pm[0] != '\0')
-		buf_printf(&b, "From: Mail Delivery System <%s>\n", pm);
+		buf_printf(b, "From: Mail Delivery System <%s>\n", pm);
 	else
-		buf_printf(&b, "From: Mail Delivery System <postmaster@%s>\n",
+		buf_printf(b, "From: Mail Delivery System <postmaster@%s>\n",
 			   d->hostname);
-	buf_printf(&b, "To: <%s>\nSubject: Rejected: ", d->r->env_from);
+	buf_printf(b, "To: <%s>\nSubject: Rejected: ", d->r->env_from);
 	for (const char *p = subject ? subject : ""; *p; p++)
 		if ((unsigned char)*p >= 0x20)
-			buf_append(&b, p, 1);
-	buf_printf(&b, "\nDate: %s\nMessage-ID: <%s@%s>\n"
+			buf_append(b, p, 1);
+	buf_printf(b, "\nDate: %s\nMessage-ID: <%s@%s>\n"
 		   "Auto-Submitted: auto-replied (rejected)\n"
 		   "MIME-Version: 1.0\nContent-Type: multipart/report; "
 		   "report-type=disposition-notification;\n\t"
-		   "boundary=\"%s/%s\"\n\nThis is a MIME-encapsulated "
-		   "message\n\n--%s/%s\nContent-Type: text/plain; "
+		   "boundary=\"%s\"\n\nThis is a MIME-encapsulated "
+		   "message\n\n--%s\nContent-Type: text/plain; "
 		   "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
 		   "Your message to <%s> was automatically rejected:\n%s\n\n",
-		   date, uniq, d->hostname, uniq, d->hostname, uniq,
-		   d->hostname, d->rcpt, reason ? reason : "");
-	buf_printf(&b, "--%s/%s\nContent-Type: message/disposition-"
+		   date, uniq, d->hostname, bnd, bnd, d->rcpt,
+		   reason ? reason : "");
+}
+
+/* An RFC 3798 MDN with disposition "deleted" (RFC 5429 2.2). */
+static char *mdn_text(struct delivery_ctx *d, const char *reason,
+		      size_t *len_r)
+{
+	const char *msgid = first_header(d, "Message-ID");
+	char *uniq = maildir_unique_name();
+	/* RFC 2046 5.1.1: '/' may appear in a boundary, '@' may not */
+	char *bnd = xasprintf("%s/%s", uniq, d->hostname);
+	struct buf b = { 0 };
+
+	mdn_head(d, &b, uniq, bnd, reason);
+	buf_printf(&b, "--%s\nContent-Type: message/disposition-"
 		   "notification\n\nReporting-UA: %s; siren\n"
-		   "Final-Recipient: rfc822; %s\n", uniq, d->hostname,
-		   d->hostname, d->rcpt);
+		   "Final-Recipient: rfc822; %s\n", bnd, d->hostname, d->rcpt);
 	if (msgid != NULL)
 		buf_printf(&b, "Original-Message-ID: %s\n", msgid);
 	buf_printf(&b, "Disposition: automatic-action/MDN-sent-"
-		   "automatically; deleted\n\n--%s/%s\nContent-Type: "
-		   "message/rfc822\n\n", uniq, d->hostname);
+		   "automatically; deleted\n\n--%s\nContent-Type: "
+		   "message/rfc822\n\n", bnd);
 	for (size_t i = 0; i < d->npieces; i++)
 		buf_append(&b, d->pieces[i].data, d->pieces[i].len);
-	buf_printf(&b, "\n--%s/%s--\n", uniq, d->hostname);
+	buf_printf(&b, "\n--%s--\n", bnd);
+	free(bnd);
 	free(uniq);
 	*len_r = b.len;
 	return buf_steal(&b);
