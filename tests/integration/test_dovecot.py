@@ -90,6 +90,21 @@ def test_flags_and_keywords(server):
         assert len(data) == 2
         assert {b"Junk", b"\\Answered"} <= flags_of(data[1])
         assert b"$Label1" not in flags_of(data[1])
+        # Dovecot itself adds a keyword (it writes dovecot-keywords too)
+        m.select(dv_quote("Flags"))
+        typ, _ = m.store("1", "+FLAGS", "(ImapSet)")
+        assert typ == "OK"
+    finally:
+        m.logout()
+    # ours reuses Dovecot's slot and appends the next free one
+    dv.store(tool, d.maildir, "Flags", msg, ["ImapSet", "Fresh"])
+    m = d.imap()
+    try:
+        data = fetch_all(m, "Flags", "(FLAGS)")
+        assert len(data) == 3
+        assert {b"ImapSet", b"Fresh"} <= flags_of(data[2])
+        assert b"Junk" not in flags_of(data[2])
+        assert b"ImapSet" in flags_of(data[0])
     finally:
         m.logout()
 
