@@ -214,3 +214,48 @@ def test_siren_deliver_sieve_end_to_end(server):
         assert b"Envoy&AOk-s.2024" in b"\n".join(data)
     finally:
         m.logout()
+
+
+@pytest.mark.skipif(not os.path.exists(dv.SIREN), reason="siren not built")
+def test_lmtp_two_recipients_into_dovecot(server):
+    """One LMTP transaction, two recipients of the same user: each gets
+    its own trace headers and its own script outcome."""
+    import lmtp_util as lu
+    d, _ = server
+    home = os.path.join(d.base, "home")
+    os.makedirs(os.path.join(home, "sieve"), exist_ok=True)
+    with open(os.path.join(home, "sieve", "active.sieve"), "w") as f:
+        f.write('require ["envelope", "subaddress", "fileinto"];\n'
+                'if envelope :detail "to" "lists" { fileinto "Lists"; }\n')
+    conf, port = lu.write_conf(d.base, users={
+        "home": home, "mail_location": d.maildir,
+        "sieve_script": home + "/sieve/active.sieve",
+        "uid": str(dv.MAIL_UID), "gid": str(dv.MAIL_GID)})
+    siren = lu.Siren(conf, port).start()
+    try:
+        c = lu.Client(port)
+        lu.lhlo(c)
+        c.send("MAIL FROM:<alice@example.com>\r\n"
+               "RCPT TO:<test@example.org>\r\n"
+               "RCPT TO:<test+lists@example.org>\r\nDATA\r\n")
+        assert c.replies(4)[3].startswith("354")
+        c.send(lu.message("lmtp pair") + ".\r\n")
+        r = c.replies(2)
+        assert r[0] == "250 2.0.0 <test@example.org> Saved", siren.logtext()
+        assert r[1] == "250 2.0.0 <test+lists@example.org> Saved"
+        c.send("QUIT\r\n")
+        c.close()
+    finally:
+        siren.stop()
+    m = d.imap()
+    try:
+        _, body = search_subject(m, "INBOX", "lmtp pair")
+        assert b"Delivered-To: test@example.org\r\n" in body
+        assert b"from mta.test ([127.0.0.1])" in body
+        assert b"with LMTP id " in body
+        _, body2 = search_subject(m, "Lists", "lmtp pair")
+        assert b"Delivered-To: test+lists@example.org\r\n" in body2
+        tail = b"\r\nFrom: a@b.example\r\n"
+        assert body[body.index(tail):] == body2[body2.index(tail):]
+    finally:
+        m.logout()
