@@ -596,6 +596,26 @@ UNIT_TEST(test_autocreate_off)
 	teardown();
 }
 
+/* [sieve] limits reach the engine; a run-time error keeps and logs. */
+UNIT_TEST(test_runtime_error_keeps_and_logs)
+{
+	struct delivery_outcome out;
+
+	setup("[sieve]\nmax_actions = 2\n");
+	set_script("require \"fileinto\";\nfileinto \"A\";\n"
+		   "fileinto \"B\";\nfileinto \"C\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	CHECK_INT(count_files(USERDIR "/Maildir/.A/new"), 0);
+	char *lp = path_of(SCRIPT ".log"), *log = slurp(lp);
+	CHECK(log != NULL && strstr(log, "run-time error") != NULL);
+	free(log);
+	free(lp);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -610,4 +630,5 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_notify_queues_job),
 	  UNIT_CASE(test_duplicate_marks_after_delivery),
 	  UNIT_CASE(test_vacation_once_per_period),
-	  UNIT_CASE(test_autocreate_off))
+	  UNIT_CASE(test_autocreate_off),
+	  UNIT_CASE(test_runtime_error_keeps_and_logs))
