@@ -34,11 +34,9 @@ LDFLAGS += -fsanitize=address,undefined
 else
 B ?= build
 endif
-# sieve/ is searched after the system directories (-idirafter) so that
-# sieve/limits.h never shadows <limits.h> for mda/, plugins or tests.
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSIREN_VERSION='"$(VERSION)"' -DSIREN_LIBDIR='"$(LIBDIR)"' \
-	-I. -idirafter sieve -iquote notify-methods
+	-I. -Isieve -Inotify-methods
 LIBS := $(PKG_LIBS) -lm -ldl
 
 # ---- sources: each folder is a layer -------------------------------------

@@ -55,7 +55,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "limits.h"
+#include "sieve-limits.h"
 #include "message.h"
 #include "sieve.h"
 #include "util.h"
