@@ -8,7 +8,6 @@
 #define SIREN_NOTIFY_HARNESS_H
 
 #include <limits.h>
-#include <linux/limits.h>	/* PATH_MAX: see test_plugin.c */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/limits.h>	/* PATH_MAX: sieve/limits.h shadows <limits.h> (GCC include_next quirk) */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
