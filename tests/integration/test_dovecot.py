@@ -156,7 +156,8 @@ if header :contains "subject" "junk" {
 '''
 
 
-def siren_deliver(d, subject, rcpt="test@example.org"):
+def siren_deliver(d, subject, rcpt="test@example.org", script=SCRIPT,
+                  headers=b""):
     conf = os.path.join(d.base, "siren.conf")
     home = os.path.join(d.base, "home")
     with open(conf, "w") as f:
@@ -168,8 +169,9 @@ def siren_deliver(d, subject, rcpt="test@example.org"):
                 % (home, d.maildir, home, dv.MAIL_UID, dv.MAIL_GID))
     os.makedirs(os.path.join(home, "sieve"), exist_ok=True)
     with open(os.path.join(home, "sieve", "active.sieve"), "w") as f:
-        f.write(SCRIPT)
-    msg = MSG.replace(b"Subject: hello", b"Subject: " + subject.encode())
+        f.write(script)
+    msg = MSG.replace(b"Subject: hello",
+                      headers + b"Subject: " + subject.encode())
     import subprocess
     r = subprocess.run([dv.SIREN, "deliver", "-c", conf, "-f",
                         "alice@example.com", "-a", rcpt], input=msg,
@@ -257,5 +259,41 @@ def test_lmtp_two_recipients_into_dovecot(server):
         assert b"Delivered-To: test+lists@example.org\r\n" in body2
         tail = b"\r\nFrom: a@b.example\r\n"
         assert body[body.index(tail):] == body2[body2.index(tail):]
+    finally:
+        m.logout()
+
+
+EXAMPLES = os.path.join(dv.ROOT, "examples", "sieve")
+
+
+@pytest.mark.skipif(not os.path.exists(dv.SIREN), reason="siren not built")
+def test_example_scripts_compile():
+    import glob
+    import subprocess
+    scripts = sorted(glob.glob(os.path.join(EXAMPLES, "*.sieve")))
+    assert len(scripts) >= 4
+    r = subprocess.run([dv.SIREN, "check"] + scripts, capture_output=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+
+
+@pytest.mark.skipif(not os.path.exists(dv.SIREN), reason="siren not built")
+def test_example_flags_and_filing_through_dovecot(server):
+    d, _ = server
+    with open(os.path.join(EXAMPLES, "flags.sieve")) as f:
+        flags_script = f.read()
+    with open(os.path.join(EXAMPLES, "filing.sieve")) as f:
+        filing_script = f.read()
+    siren_deliver(d, "cheap pills", script=flags_script,
+                  headers=b"X-Spam-Flag: YES\r\n")
+    siren_deliver(d, "urgent: call me", script=flags_script)
+    siren_deliver(d, "votre facture", script=filing_script)
+    m = d.imap()
+    try:
+        flags, _ = search_subject(m, "Junk", "cheap pills")
+        assert {b"\\Seen", b"Junk", b"$Label1"} <= flags
+        flags, _ = search_subject(m, "INBOX", "urgent: call me")
+        assert b"\\Flagged" in flags and b"\\Seen" not in flags
+        search_subject(m, "Envoy&AOk-s", "votre facture")
     finally:
         m.logout()
