@@ -219,7 +219,7 @@ UNIT_TEST(test_keep_without_script_headers)
 
 	setup(NULL);
 	deliver_full(msg, "alice@example.com", "bob+tag@example.org",
-		     "rfc822;bob-alias@example.org", &out);
+		     "bob-alias@example.org", &out);
 	CHECK_INT(out.status, SIREN_OK);
 	CHECK_STR(out.code, "250");
 	CHECK_STR(out.enhanced, "2.0.0");
@@ -228,7 +228,7 @@ UNIT_TEST(test_keep_without_script_headers)
 	CHECK(text != NULL);
 	if (text != NULL) {
 		CHECK(strncmp(text, "Return-Path: <alice@example.com>\n"
-			      "X-Original-To: rfc822;bob-alias@example.org\n"
+			      "X-Original-To: bob-alias@example.org\n"
 			      "Delivered-To: bob+tag@example.org\n"
 			      "Received: from mta.example.com ([127.0.0.1])\n"
 			      "\tby mx.test with LMTP id S1\n"
