@@ -6,10 +6,13 @@
  * failures -> 4xx with nothing left behind, before/after chain, cache.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -616,6 +619,33 @@ UNIT_TEST(test_runtime_error_keeps_and_logs)
 	teardown();
 }
 
+/* The disk refuses the write half-way (EFBIG under RLIMIT_FSIZE, as a
+ * full disk would): 4xx, no file in tmp/ or new/. */
+UNIT_TEST(test_write_failure_4xx_nothing_left)
+{
+	struct delivery_outcome out;
+	struct rlimit old, lim;
+	char *big = xmalloc(200000);
+
+	setup(NULL);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	memcpy(big, "Subject: big\r\n\r\n", 16);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 65536;
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &lim);
+	deliver_full(big, "alice@example.com", "bob@example.org", NULL, &out);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK_INT(out.status, SIREN_TEMPFAIL);
+	CHECK_STR(out.code, "451");
+	CHECK_INT(count_files(INBOX_NEW), 0);
+	CHECK_INT(count_files(USERDIR "/Maildir/tmp"), 0);
+	free(big);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -631,4 +661,5 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_duplicate_marks_after_delivery),
 	  UNIT_CASE(test_vacation_once_per_period),
 	  UNIT_CASE(test_autocreate_off),
-	  UNIT_CASE(test_runtime_error_keeps_and_logs))
+	  UNIT_CASE(test_runtime_error_keeps_and_logs),
+	  UNIT_CASE(test_write_failure_4xx_nothing_left))
