@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pwd.h>
@@ -60,6 +61,7 @@ struct master {
 	struct worker_plugins *plugins;	/* notify URI validation */
 	pid_t dispatcher;	/* 0: not running */
 	time_t dispatcher_started;
+	int dispatcher_delay;	/* seconds between restarts, 5..300 */
 	bool dispatcher_hold;	/* exited 78: wait for a reload */
 };
 
@@ -132,6 +134,7 @@ static void master_reload(struct master *m)
 	/* The dispatcher reads its config once: restart it on the new one. */
 	m->dispatcher_hold = false;
 	m->dispatcher_started = 0;
+	m->dispatcher_delay = 0;
 	if (m->dispatcher > 0)
 		kill(m->dispatcher, SIGTERM);
 }
@@ -146,13 +149,13 @@ static void master_close_inherited(struct master *m)
 		close(m->ls[i].fd);
 }
 
-/* Fork the outbox dispatcher (at most one start per 5 s, so a crashing
- * one does not spin). */
+/* Fork the outbox dispatcher.  Restarts back off from 5 s to 5 min
+ * while it keeps failing, so a broken one does not spin or flood logs. */
 static void master_dispatcher(struct master *m)
 {
 	time_t now = time(NULL);
 	if (m->dispatcher > 0 || m->dispatcher_hold ||
-	    now - m->dispatcher_started < 5)
+	    now - m->dispatcher_started < m->dispatcher_delay)
 		return;
 	m->dispatcher_started = now;
 	pid_t pid = fork();
@@ -175,13 +178,22 @@ static void master_dispatcher(struct master *m)
 static void master_dispatcher_exited(struct master *m, int status)
 {
 	m->dispatcher = 0;
+	if (time(NULL) - m->dispatcher_started > 300)
+		m->dispatcher_delay = 5;	/* it had been running fine */
+	else if (m->dispatcher_delay < 300)
+		m->dispatcher_delay = m->dispatcher_delay ? m->dispatcher_delay * 2
+							  : 5;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 78) {
 		log_warnx("dispatcher refused the configuration; notifications "
 			  "wait in the outbox until a reload");
 		m->dispatcher_hold = true;
 	} else if (!got_term && !(WIFEXITED(status) &&
 				  WEXITSTATUS(status) == 0)) {
-		log_warnx("dispatcher ended (status 0x%x), restarting", status);
+		log_warnx("dispatcher ended (%s %d), restarting in %ds",
+			  WIFSIGNALED(status) ? "signal" : "exit status",
+			  WIFSIGNALED(status) ? WTERMSIG(status)
+					      : WEXITSTATUS(status),
+			  m->dispatcher_delay);
 	}
 }
 
@@ -251,8 +263,12 @@ master_child(struct master *m, int fd, const char *ip, const char *id)
 	signal(SIGPIPE, SIG_IGN);
 	master_close_inherited(m);
 	prctl(PR_SET_NAME, "siren-session");	/* what ps shows */
-	int flags = fcntl(fd, F_GETFL);
+	int flags = fcntl(fd, F_GETFL), one = 1;
 	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	/* Replies are already gathered per pipelined group (lmtp_io.c):
+	 * Nagle would only hold the next group behind a delayed ACK. */
+	if (strcmp(ip, "unix"))
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	worker_session(m->cfg, m->db, fd, ip, id);
 	close(fd);
 	_exit(0);
@@ -423,6 +439,11 @@ static int master_start(struct master *m, bool verbose)
 	if (m->cfg == NULL) {
 		fprintf(stderr, "siren lmtp: %s\n", err);
 		free(err);
+		return EX_CONFIG_;
+	}
+	if (config_get_num(m->cfg, "server", "max_connections", 128) < 1) {
+		fprintf(stderr, "siren lmtp: %s: [server] max_connections must "
+			"be at least 1\n", config_path(m->cfg));
 		return EX_CONFIG_;
 	}
 	const char *log = config_get(m->cfg, "server", "log");

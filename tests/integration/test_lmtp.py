@@ -337,6 +337,7 @@ def test_ipv6_listener(tmp_path):
      ':3: unknown key "bogus" in [server]: bogus = 2'),
     ("[server]\nlisten = 127.0.0.1:25\n", "port 25"),
     ("[users]\nmode = static\n", "needs file"),
+    ("[server]\nmax_connections = 0\n", "at least 1"),
 ])
 def test_config_errors_exit_78(tmp_path, text, want):
     conf = tmp_path / "bad.conf"
@@ -411,3 +412,26 @@ def test_drops_root_after_binding(make_siren):
     assert uid_line.split()[1:] == ["65534"] * 4
     c = Client(siren.port)
     assert c.reply()[0].startswith("220 ")
+
+
+def test_readme_config_table_matches_the_code():
+    r = subprocess.run([SIREN, "lmtp", "--help-config", "--markdown"],
+                       capture_output=True, text=True, timeout=10)
+    from conftest import ROOT
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    assert r.stdout in readme, "regenerate the README's ## Configuration table"
+
+
+def test_sieve_ereject_refuses_only_that_recipient(siren):
+    sdir = siren.tmp / "mail" / "example.org" / "rex" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "ereject";\nereject "not from you";\n')
+    c = Client(siren.port)
+    lhlo(c)
+    c.send(txn(["rex@example.org", "amy@example.org"], message("rej")))
+    assert c.replies(6)[-2:] == [
+        "550 5.7.1 <rex@example.org> not from you",
+        "250 2.0.0 <amy@example.org> Saved"]
+    assert maildir_files(siren.tmp, "rex") == []
