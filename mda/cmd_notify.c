@@ -174,7 +174,7 @@ static int nt_run(const struct nt_args *a, const struct config *cfg)
 	const struct plugin *p = plugin_for_uri(ps, a->uri);
 	int rc = 1;
 
-	printf("method: %s\n", notify_job_redact(a->uri, target, sizeof(target)));
+	printf("method: %s\n", log_redact_uri(a->uri, target, sizeof(target)));
 	if (p == NULL) {
 		printf("outcome: failed: no plugin handles this scheme\n");
 	} else if (p->method->check(p->state, a->uri, a->options, a->noptions,
@@ -254,7 +254,7 @@ static int q_list(const char *spool, char **ids, int nids)
 			       outbox_state_name(st), rec->attempts,
 			       st == OUTBOX_DEAD ? "-" : next,
 			       rec->job.user ? rec->job.user : "-",
-			       notify_job_redact(rec->job.method, target,
+			       log_redact_uri(rec->job.method, target,
 						 sizeof(target)),
 			       rec->last_error ? rec->last_error : "");
 			outbox_record_free(&rec);

@@ -286,12 +286,15 @@ static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 
 	/* A side effect never changes the recipient's reply. */
 	if (spool == NULL ||
-	    outbox_enqueue(spool, &job, &id, &err) != SIREN_OK)
+	    outbox_enqueue(spool, &job, &id, &err) != SIREN_OK) {
+		char target[128];
 		log_warnx("session=%s rcpt=<%s>: notify %s not queued: %s",
 			  d->r->session_id ? d->r->session_id : "-", d->rcpt,
-			  a->method, err ? err : "no [outbox] spool");
-	else
+			  log_redact_uri(a->method, target, sizeof(target)),
+			  err ? err : "no [outbox] spool");
+	} else {
 		delivery_note(d, "notify %s", id);
+	}
 	free(id);
 	free(deflt);
 }

@@ -174,7 +174,7 @@ static void log_attempt(const struct run *run, const char *outcome,
 {
 	char target[128];
 
-	notify_job_redact(run->rec->job.method, target, sizeof(target));
+	log_redact_uri(run->rec->job.method, target, sizeof(target));
 	log_info("notify job=%s user=%s method=%s attempt=%d outcome=%s "
 		 "status=%ld latency=%ldms%s%s%s", run->rec->id,
 		 run->rec->job.user ? run->rec->job.user : "-", target,
@@ -311,7 +311,7 @@ static int precheck(struct disp *d, struct run *run, time_t now)
 		char target[128];
 		log_info("notify job=%s user=%s method=%s outcome=dropped "
 			 "reason=\"%s\"", rec->id, rec->job.user ? rec->job.user : "-",
-			 notify_job_redact(rec->job.method, target, sizeof(target)),
+			 log_redact_uri(rec->job.method, target, sizeof(target)),
 			 why);
 		outbox_remove(d->set.spool, OUTBOX_CUR, rec->id);
 		run_free(&run);

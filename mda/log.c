@@ -94,14 +94,30 @@ void fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-const char *log_redact(const char *src, char *buf, size_t n)
+const char *log_redact_uri(const char *uri, char *buf, size_t n)
 {
-	if (n == 0)
-		return "";
-	if (src == NULL || *src == '\0') {
-		snprintf(buf, n, "(none)");
+	const char *colon = uri ? strchr(uri, ':') : NULL;
+
+	if (colon == NULL) {
+		snprintf(buf, n, "(invalid)");
 		return buf;
 	}
-	snprintf(buf, n, "%.4s...", src);
+	int slen = (int)(colon - uri);
+	if (strncmp(colon, "://", 3) == 0) {
+		const char *host = colon + 3;
+		const char *end = host + strcspn(host, "/?#");
+		const char *at = memchr(host, '@', (size_t)(end - host));
+		if (at)
+			host = at + 1;
+		snprintf(buf, n, "%.*s://%.*s/...", slen, uri,
+			 (int)(end - host), host);
+		return buf;
+	}
+	char tail[16];
+	/* Keep a few characters of the target (a user key, an event name)
+	 * so the owner recognises it, never the whole capability. */
+	snprintf(tail, sizeof(tail), "%.4s", colon + 1);
+	snprintf(buf, n, "%.*s:%s%s", slen, uri, tail,
+		 strlen(colon + 1) > 4 ? "..." : "");
 	return buf;
 }

@@ -1,7 +1,7 @@
 /*
  * log.h: siren's logging, in OpenSMTPD's shape.  Lines go to stderr (with
  * a timestamp when stderr is not a journal) or to syslog.  Secrets are
- * never passed here unredacted: callers use log_redact() on tokens/URLs.
+ * never passed here unredacted: callers use log_redact_uri() on URIs.
  */
 #ifndef SIREN_LOG_H
 #define SIREN_LOG_H
@@ -22,8 +22,10 @@ void log_debug(const char *fmt, ...) LOG_ATTR(1, 2);
 void fatal(const char *fmt, ...) LOG_ATTR(1, 2) __attribute__((noreturn));
 void fatalx(const char *fmt, ...) LOG_ATTR(1, 2) __attribute__((noreturn));
 
-/* Copy src into buf (size n) keeping only a short recognisable prefix of a
- * secret ("abcd..."): for tokens, keys and webhook paths in log lines. */
-const char *log_redact(const char *src, char *buf, size_t n);
+/* A notify URI (or any URL) for log lines: the scheme, and for URLs the
+ * host, the rest cut to a short recognisable prefix ("pushover:uQiR...",
+ * "https://hooks.example/..."): tokens, keys and webhook paths never reach
+ * a log.  Writes into buf (size n) and returns it. */
+const char *log_redact_uri(const char *uri, char *buf, size_t n);
 
 #endif

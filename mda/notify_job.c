@@ -148,30 +148,3 @@ void notify_job_classify(const struct siren_notify_method *m, void *state,
 		snprintf(out->reason, sizeof(out->reason), "HTTP %ld", res->status);
 }
 
-const char *notify_job_redact(const char *uri, char *buf, size_t n)
-{
-	const char *colon = uri ? strchr(uri, ':') : NULL;
-
-	if (colon == NULL) {
-		snprintf(buf, n, "(invalid)");
-		return buf;
-	}
-	int slen = (int)(colon - uri);
-	if (strncmp(colon, "://", 3) == 0) {
-		const char *host = colon + 3;
-		const char *end = host + strcspn(host, "/?#");
-		const char *at = memchr(host, '@', (size_t)(end - host));
-		if (at)
-			host = at + 1;
-		snprintf(buf, n, "%.*s://%.*s/...", slen, uri,
-			 (int)(end - host), host);
-		return buf;
-	}
-	char tail[16];
-	/* Keep a few characters of the target (a user key, an event name)
-	 * so the owner recognises it, never the whole capability. */
-	snprintf(tail, sizeof(tail), "%.4s", colon + 1);
-	snprintf(buf, n, "%.*s:%s%s", slen, uri, tail,
-		 strlen(colon + 1) > 4 ? "..." : "");
-	return buf;
-}

@@ -50,9 +50,4 @@ void notify_job_classify(const struct siren_notify_method *m, void *state,
 			 const struct http_result *res,
 			 struct siren_notify_outcome *out);
 
-/* The notify URI for logs: the scheme, and for URLs the host, the rest
- * cut to a short prefix ("pushover:uQiR...", "https://hooks.example/...").
- * Returns buf. */
-const char *notify_job_redact(const char *uri, char *buf, size_t n);
-
 #endif

@@ -407,9 +407,14 @@ def test_static_users_and_uid_switch(tmp_path, make_siren):
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop it")
 def test_drops_root_after_binding(make_siren):
     siren = make_siren(server={"user": "nobody"})
-    with open(f"/proc/{siren.proc.pid}/status") as f:
-        uid_line = [ln for ln in f if ln.startswith("Uid:")][0]
-    assert uid_line.split()[1:] == ["65534"] * 4
+
+    def uids():
+        # The listener is connectable as soon as it is bound, a moment
+        # before the master drops root: poll, bounded.
+        with open(f"/proc/{siren.proc.pid}/status") as f:
+            line = [ln for ln in f if ln.startswith("Uid:")][0]
+        return line.split()[1:]
+    assert wait_for(lambda: uids() == ["65534"] * 4, timeout=10)
     c = Client(siren.port)
     assert c.reply()[0].startswith("220 ")
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../mda/config.h"
+#include "../../mda/log.h"
 #include "../../mda/notify_job.h"
 #include "unit.h"
 
@@ -26,9 +27,9 @@ UNIT_TEST(test_redact)
 	char buf[128];
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		CHECK_STR(notify_job_redact(rows[i].uri, buf, sizeof(buf)),
+		CHECK_STR(log_redact_uri(rows[i].uri, buf, sizeof(buf)),
 			  rows[i].want);
-	CHECK_STR(notify_job_redact(NULL, buf, sizeof(buf)), "(invalid)");
+	CHECK_STR(log_redact_uri(NULL, buf, sizeof(buf)), "(invalid)");
 }
 
 UNIT_TEST(test_settings_defaults)
