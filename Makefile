@@ -20,7 +20,7 @@ INCDIR := $(PREFIX)/include/siren
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 CC ?= cc
-PKGS := libpcre2-8 jansson libcurl inih
+PKGS := libpcre2-8 jansson libcurl inih libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -77,7 +77,9 @@ $(SIREN): $(B)/mda/main.o $(MDA_LIB) $(SIEVE_LIB)
 
 # One shared object per notify-methods/<name>/, plus the shared helpers.
 .SECONDEXPANSION:
-$(B)/notify/%.so: $$(patsubst %.c,$(B)/%.o,$$(wildcard notify-methods/$$*/*.c)) \
+# (No '%' inside the secondary expansion: make would put the stem there.)
+$(B)/notify/%.so: $$(addprefix $(B)/,$$(addsuffix .o,$$(basename \
+		$$(wildcard notify-methods/$$*/*.c)))) \
 		$(PLUGIN_COMMON:%.c=$(B)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(PKG_LIBS)
@@ -91,7 +93,20 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(MDA_LIB) $(SIEVE_LIB)
 $(B)/sieve-testsuite: $(CONF_SRC:%.c=$(B)/%.o) $(SIEVE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: $(UNIT_BIN)
+# Test-only plugins for the loader's unit tests; the unit tests also
+# dlopen this tree's notify plugins, so they are built here too.
+TEST_PLUGIN_SO := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,\
+	$(wildcard tests/plugins/*.c))
+$(B)/tests/plugins/%.so: $(B)/tests/plugins/%.o
+	$(CC) $(LDFLAGS) -shared -o $@ $^
+# The README's example plugin, built the way its comment says (one cc).
+TEST_PLUGIN_SO += $(B)/tests/plugins/hello.so
+$(B)/tests/plugins/hello.so: examples/notify-plugin/hello.c \
+		notify-methods/siren-notify.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -o $@ $< -Inotify-methods
+
+tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct config;
 
@@ -34,7 +35,7 @@ long long config_get_seconds(const struct config *cfg, const char *section,
 			     const char *key, long long def);
 
 /* Keys and values of one section in file order; returns the count and
- * sets *keys_r/*values_r to arrays borrowed until config_free. */
+ * sets *keys_r and *values_r to arrays borrowed until config_free. */
 size_t config_section(const struct config *cfg, const char *section,
 		      const char *const **keys_r,
 		      const char *const **values_r);
@@ -43,5 +44,14 @@ size_t config_sections(const struct config *cfg, const char *prefix,
 		       const char *const **names_r);
 /* The file this config came from, or "(default)". */
 const char *config_path(const struct config *cfg);
+
+struct sieve_config;
+/* Fill *sc with the engine defaults overridden by [sieve] (limits,
+ * vacation/duplicate periods, global_dir) and [users]
+ * recipient_delimiter.  Strings in *sc are borrowed from cfg. */
+void config_sieve(const struct config *cfg, struct sieve_config *sc);
+/* Print every known key with its default and meaning: plain text, or a
+ * Markdown table (markdown true) as the README shows it. */
+void config_print_help(FILE *f, bool markdown);
 
 #endif

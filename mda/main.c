@@ -14,7 +14,7 @@ static const struct subcommand {
 	const char *usage;
 	const char *summary;
 } subcommands[] = {
-	{ "lmtp", cmd_lmtp, "[-c FILE]",
+	{ "lmtp", cmd_lmtp, "[-c FILE] [-d] | --help-config [--markdown]",
 	  "serve LMTP (RFC 2033) in the foreground" },
 	{ "deliver", cmd_deliver, "[-c FILE] -f SENDER -a RECIPIENT < MSG",
 	  "deliver one message from stdin (sysexits codes)" },
@@ -40,12 +40,6 @@ static void usage(FILE *f)
 		fprintf(f, "  siren %s %s\n      %s\n", subcommands[i].name,
 			subcommands[i].usage, subcommands[i].summary);
 	fprintf(f, "\n  siren --help | --version\n");
-}
-
-int cmd_not_available(const char *name)
-{
-	fprintf(stderr, "siren %s: not available yet in this build\n", name);
-	return 2;
 }
 
 int main(int argc, char **argv)

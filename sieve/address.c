@@ -5,8 +5,9 @@
  * nested comments (3.2.2), quoted local parts (unquoted), and the
  * obsolete forms of 4.4 (routes "<@a,@b:u@d>", phrases with dots,
  * whitespace around dots).  An item that is no mailbox yields one entry
- * with localpart NULL and all = its raw text; an address without "@"
- * yields domain "".  Never fails, never loops; at most
+ * with localpart NULL and all = its raw text (an empty field gives one
+ * with all = "", so `:all ""` matches it as Pigeonhole does); a bare
+ * dot-atom without "@" yields domain "".  Never fails, never loops; at most
  * SV_MSG_MAX_ADDRESSES entries.
  */
 #include <stdlib.h>
@@ -255,6 +256,12 @@ static bool sv_parse_addrspec(const struct sv_tok *t, size_t b, size_t e,
 
 	while (at < e && !sv_is_special(&t[at], '@'))
 		at++;
+	if (at == e) {
+		/* no domain: only a plain (dot-)atom counts as an address */
+		for (size_t i = b; i < e; i++)
+			if (t[i].type == T_QUOTED)
+				return false;
+	}
 	*local_r = sv_parse_local(t, b, at);
 	if (*local_r == NULL)
 		return false;
@@ -398,6 +405,8 @@ size_t sieve_address_list_parse(const char *in, struct sieve_address **addrs_r)
 	ap.t = toks.v;
 	ap.n = toks.n;
 	sv_list(&ap, 0, false);
+	if (toks.n == 0)	/* empty field: one empty, invalid address */
+		sv_alist_add(&ap.out, sv_strdup(""), NULL, NULL, NULL);
 	for (size_t i = 0; i < toks.n; i++)
 		free(toks.v[i].text);
 	free(toks.v);

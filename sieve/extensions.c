@@ -58,19 +58,20 @@ const struct sieve_extension_def *const sieve_extensions[] = {
 	&sieve_ext_ereject,
 	&sieve_ext_variables,
 	&sieve_ext_relational,
+	&sieve_ext_body,
 	&sieve_ext_comparator_numeric,
 	&sieve_ext_subaddress,
 	&sieve_ext_imap4flags,
 	&sieve_ext_regex,
+	&sieve_ext_mailbox,
+	&sieve_ext_ihave,
+	&sieve_ext_environment,
 	&sieve_ext_enotify,
 	&sieve_ext_vacation,
 	&sieve_ext_vacation_seconds,
 	&sieve_ext_duplicate,
 	&sieve_ext_date,
 	&sieve_ext_index,
-	&sieve_ext_mailbox,
-	&sieve_ext_ihave,
-	&sieve_ext_environment,
 	NULL
 };
 

@@ -55,7 +55,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "limits.h"
+#include "sieve-limits.h"
 #include "message.h"
 #include "sieve.h"
 #include "util.h"
@@ -477,6 +477,7 @@ extern const struct sieve_extension_def sieve_ext_reject;
 extern const struct sieve_extension_def sieve_ext_ereject;
 extern const struct sieve_extension_def sieve_ext_variables;
 extern const struct sieve_extension_def sieve_ext_relational;
+extern const struct sieve_extension_def sieve_ext_body;
 extern const struct sieve_extension_def sieve_ext_comparator_numeric;
 extern const struct sieve_extension_def sieve_ext_subaddress;
 extern const struct sieve_extension_def sieve_ext_imap4flags;
