@@ -195,7 +195,22 @@ static int hasflag_execute(struct sieve_run *run, const struct sv_node *node)
 	size_t *lens = sv_arena_alloc(run->arena, (fs.n + 1) * sizeof(*lens));
 	for (size_t i = 0; i < fs.n; i++)
 		lens[i] = strlen(fs.v[i]);
-	return sieve_match(run, node, fs.v, lens, fs.n);
+	/* the keys are flag lists too: "b A" is two keys (RFC 5232 4) */
+	struct flagset keys = { 0 };
+	if (node->match->type->count) {
+		const char **kv;
+		size_t *kl, nk = sieve_run_strlist(run, node->match->keys,
+						   &kv, &kl);
+		return sieve_match_keys(run, node, node->match, fs.v, lens,
+					fs.n, kv, kl, nk, false);
+	}
+	list_flags(run, node->match->keys, &keys);
+	size_t *klens = sv_arena_alloc(run->arena,
+				       (keys.n + 1) * sizeof(*klens));
+	for (size_t i = 0; i < keys.n; i++)
+		klens[i] = strlen(keys.v[i]);
+	return sieve_match_keys(run, node, node->match, fs.v, lens, fs.n,
+				keys.v, klens, keys.n, false);
 }
 
 size_t sieve_imap4flags_for_action(struct sieve_run *run,

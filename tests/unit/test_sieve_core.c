@@ -91,7 +91,7 @@ UNIT_TEST(core_limits)
 		"redirect \"a@x.org\"; redirect \"b@x.org\"; "
 		"redirect \"c@x.org\";", NULL, NULL, NULL, &cfg);
 	CHECK_STR(r.actions, "keep");
-	CHECK(strstr(r.errors, "redirects exceeds") != NULL);
+	CHECK(strstr(r.errors, "redirect actions exceeds") != NULL);
 	CHECK(strstr(r.errors, "t:1:") != NULL);
 	sru_free(&r);
 
