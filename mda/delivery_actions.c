@@ -5,7 +5,8 @@
  * this recipient's files again and answers 4xx.  Then the side effects:
  * redirect (RFC 5228 4.2; never on a Delivered-To loop), reject (an
  * RFC 3798 MDN as RFC 5429 2.2 asks, never to the null sender), notify
- * (a durable outbox job, RFC 5435).  A redirect or reject that cannot be
+ * (a durable outbox job, RFC 5435), vacation (mda/vacation.c, from the
+ * null sender, once per period).  A redirect or reject that cannot be
  * submitted turns into a keep: the message is never dropped.  ereject
  * (RFC 5429 2.1) becomes the 550 reply when nothing was stored.
  */
@@ -28,6 +29,7 @@
 #include "sendmail.h"
 #include "userdb.h"
 #include "util.h"
+#include "vacation.h"
 
 /* ---- stores -------------------------------------------------------------- */
 
@@ -248,6 +250,35 @@ static void do_reject(struct delivery_ctx *d, const struct sieve_action *a)
 	d->need_keep = true;
 }
 
+/* RFC 5230: the engine already dropped replies the RFC forbids; here
+ * once per sender per handle per period, from the null sender (5). */
+static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
+{
+	struct state *st = delivery_state(d);
+	const char *err = NULL;
+	size_t len;
+
+	if (st == NULL || a->to == NULL || a->to[0] == '\0') {
+		delivery_note(d, "vacation (no reply: no state store)");
+		return;
+	}
+	if (!vacation_should_send(st, a, d->m->arrival)) {
+		delivery_note(d, "vacation (already replied to <%s>)", a->to);
+		return;
+	}
+	char *text = vacation_build_reply(a, d->m->sm, d->rcpt, d->hostname,
+					  time(NULL), &len);
+	const char *rcpts[] = { a->to };
+	enum siren_status rc = sendmail_send(d->cfg, "", rcpts, 1, text, len,
+					     &err);
+	free(text);
+	if (rc == SIREN_OK)
+		delivery_note(d, "vacation reply to <%s>", a->to);
+	else
+		delivery_user_log(d, "vacation: the reply to <%s> could not be "
+				  "sent (%s)", a->to, err ? err : "?");
+}
+
 static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 		      const char *mailbox)
 {
@@ -359,10 +390,7 @@ static bool act_side(struct delivery_ctx *d, const struct sieve_action *a,
 		do_notify(d, a, ss->mailbox);
 		break;
 	case SIEVE_ACT_VACATION:
-		log_warnx("session=%s rcpt=<%s>: vacation reply to <%s> not "
-			  "sent: vacation is not built into this siren",
-			  d->r->session_id ? d->r->session_id : "-", d->rcpt,
-			  a->to ? a->to : "?");
+		do_vacation(d, a);
 		break;
 	default:
 		break;
