@@ -417,7 +417,7 @@ static bool apply_config(struct sieve_config *c, const char *key,
 	else if (strcmp(key, "sieve_variables_max_value_size") == 0)
 		c->max_variable_size = n;
 	else if (strcmp(key, "sieve_notify_max_notifications") == 0)
-		c->max_notify = n ? (unsigned)n : 1000000;
+		c->max_notify = (unsigned)n;	/* 0: notify prohibited */
 	else if (strcmp(key, "sieve_vacation_min_period") == 0)
 		c->vacation_min_seconds = n;
 	else if (strcmp(key, "sieve_max_actions") == 0)

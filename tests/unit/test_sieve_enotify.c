@@ -451,7 +451,28 @@ UNIT_TEST(mailto_random_input)
 	}
 }
 
-UNIT_MAIN(UNIT_CASE(mailto_random_input), UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
+UNIT_TEST(notify_prohibited)
+{
+	struct sieve_config cfg;
+	struct ext4_out o;
+
+	sieve_config_defaults(&cfg);
+	cfg.max_notify = 0;
+	o = ext4_run("require \"enotify\";\nnotify \"mailto:u@example.com\";\n",
+		     NMSG, NULL, NULL, &cfg);
+	CHECK(!o.compiled);
+	CHECK(strstr(o.errors, "local policy prohibits the use of a notify "
+		     "action") != NULL);
+	ext4_out_free(&o);
+	/* the tests stay usable */
+	o = ext4_run("require \"enotify\";\n"
+		     "if valid_notify_method \"mailto:u@example.com\" {}\n",
+		     NMSG, NULL, NULL, &cfg);
+	CHECK(o.compiled);
+	ext4_out_free(&o);
+}
+
+UNIT_MAIN(UNIT_CASE(notify_prohibited), UNIT_CASE(mailto_random_input), UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
 	  UNIT_CASE(notify_limit), UNIT_CASE(notify_compile_errors),
 	  UNIT_CASE(notify_runtime_errors), UNIT_CASE(notify_tests),
 	  UNIT_CASE(encodeurl_modifier), UNIT_CASE(mailto_validation_table), UNIT_CASE(mailto_parts),
