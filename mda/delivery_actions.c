@@ -261,6 +261,35 @@ static void do_reject(struct delivery_ctx *d, const struct sieve_action *a)
 	d->need_keep = true;
 }
 
+/* RFC 5230: the engine already dropped replies the RFC forbids; here
+ * once per sender per handle per period, from the null sender (5). */
+static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
+{
+	struct state *st = delivery_state(d);
+	const char *err = NULL;
+	size_t len;
+
+	if (st == NULL || a->to == NULL || a->to[0] == '\0') {
+		delivery_note(d, "vacation (no reply: no state store)");
+		return;
+	}
+	if (!vacation_should_send(st, a, d->m->arrival)) {
+		delivery_note(d, "vacation (already replied to <%s>)", a->to);
+		return;
+	}
+	char *text = vacation_build_reply(a, d->m->sm, d->rcpt, d->hostname,
+					  time(NULL), &len);
+	const char *rcpts[] = { a->to };
+	enum siren_status rc = sendmail_send(d->cfg, "", rcpts, 1, text, len,
+					     &err);
+	free(text);
+	if (rc == SIREN_OK)
+		delivery_note(d, "vacation reply to <%s>", a->to);
+	else
+		delivery_user_log(d, "vacation: the reply to <%s> could not be "
+				  "sent (%s)", a->to, err ? err : "?");
+}
+
 static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 		      const char *mailbox)
 {
@@ -297,39 +326,6 @@ static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 	}
 	free(id);
 	free(deflt);
-}
-
-/* RFC 5230: one reply per sender per handle per period, from the null
- * sender (section 5), to act->to.  The engine already refused replies
- * the RFC forbids (lists, auto-submitted, null sender...). */
-static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
-{
-	const char *err = NULL;
-
-	if (a->to == NULL || a->to[0] == '\0')
-		return;
-	struct state *st = delivery_state(d);
-	if (st == NULL) {
-		log_warnx("rcpt=<%s>: vacation to <%s> not sent: no state "
-			  "store", d->rcpt, a->to);
-		return;
-	}
-	if (!vacation_should_send(st, a, d->m->arrival)) {
-		delivery_note(d, "vacation (already replied)");
-		return;
-	}
-	size_t len;
-	char *text = vacation_build_reply(a, d->m->sm, d->r->user->address,
-					  d->hostname, time(NULL), &len);
-	const char *rcpts[] = { a->to };
-	enum siren_status st2 = sendmail_send(d->cfg, "", rcpts, 1, text, len,
-					      &err);
-	free(text);
-	if (st2 == SIREN_OK)
-		delivery_note(d, "vacation %s", a->to);
-	else	/* a side effect: the reply stays 250 */
-		delivery_user_log(d, "vacation reply to <%s> not sent: %s",
-				  a->to, err ? err : "?");
 }
 
 /* ---- the action list ------------------------------------------------------ */

@@ -20,7 +20,6 @@
 #include "config.h"
 #include "delivery.h"
 #include "delivery_private.h"
-#include "duplicate.h"
 #include "log.h"
 #include "maildir.h"
 #include "plugin.h"
@@ -154,26 +153,43 @@ struct state *delivery_state(struct delivery_ctx *d)
 	return d->state;
 }
 
+static char *duplicate_key(const char *handle, const char *id)
+{
+	return xasprintf("%s %s", handle ? handle : "", id ? id : "");
+}
+
 /* RFC 7352: has this id been seen under handle within its period?  An
  * unreadable store answers "not seen": delivering twice beats losing. */
 static bool cb_duplicate_check(void *ctx, const char *handle, const char *id)
 {
 	struct delivery_ctx *d = ctx;
-	struct duplicate_ctx dc = { delivery_state(d), d->m->arrival };
+	struct state *st = delivery_state(d);
 
-	return dc.st != NULL && duplicate_check(&dc, handle, id);
+	if (st == NULL)
+		return false;
+	char *key = duplicate_key(handle, id);
+	bool seen = state_seen(st, "duplicate", key, d->m->arrival);
+	free(key);
+	return seen;
 }
 
 void delivery_mark_duplicates(struct delivery_ctx *d)
 {
 	for (size_t r = 0; r < d->nres; r++) {
-		if (sieve_result_duplicate_count(d->res[r]) == 0)
-			continue;
-		struct state *st = delivery_state(d);
-		if (st == NULL ||
-		    duplicate_commit(st, d->res[r], d->m->arrival) < 0)
-			log_warnx("rcpt=<%s>: duplicate marks not recorded",
-				  d->rcpt);
+		size_t n = sieve_result_duplicate_count(d->res[r]);
+		for (size_t i = 0; i < n; i++) {
+			const char *handle, *id;
+			unsigned long secs;
+			sieve_result_duplicate(d->res[r], i, &handle, &id,
+					       &secs);
+			struct state *st = delivery_state(d);
+			char *key = duplicate_key(handle, id);
+			if (st == NULL || state_mark(st, "duplicate", key,
+						     d->m->arrival, secs) < 0)
+				log_warnx("rcpt=<%s>: duplicate mark %s not "
+					  "recorded", d->rcpt, key);
+			free(key);
+		}
 	}
 }
 

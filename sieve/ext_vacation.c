@@ -3,7 +3,8 @@
  * The engine decides everything it has the data for: the "MUST NOT
  * reply" rules (4.5, 4.6; vacation_rules.c) drop the reply without an
  * error; otherwise the action carries the reply recipient (the envelope
- * sender), :from, the final subject ("Auto: ..." filled in here), the
+ * sender), :from (else the own address found in the message's recipient
+ * fields), the final subject ("Auto: ..." filled in here), the
  * reason, the clamped period, :mime and the handle (default derived from
  * the arguments, 4.2).  The once-per-period tracking and the reply itself
  * are the delivery side's (mda/vacation.c).  One vacation per run and
@@ -75,7 +76,7 @@ static int vacation_execute(struct sieve_run *run, const struct sv_node *node)
 	struct sieve_action act = { .type = SIEVE_ACT_VACATION };
 	const struct sv_arg *addrs = sieve_node_tag_param(node, "addresses");
 	const char *subject_arg = opt_string(run, node, "subject");
-	const char *why;
+	const char *why, *mine = NULL;
 
 	act.reason = sieve_run_string(run, sieve_node_arg(node, 0), NULL);
 	act.from = opt_string(run, node, "from");
@@ -91,7 +92,7 @@ static int vacation_execute(struct sieve_run *run, const struct sv_node *node)
 			"'%s' is invalid for vacation action", act.from);
 	why = sieve_vacation_skip(run->msg, run->env, act.addresses,
 				  act.naddresses,
-				  run->cfg->subaddress_separator);
+				  run->cfg->subaddress_separator, &mine);
 	if (why != NULL) {
 		sieve_run_trace(run, "line %u: vacation: no reply: %s",
 				node->line, why);
@@ -103,6 +104,9 @@ static int vacation_execute(struct sieve_run *run, const struct sv_node *node)
 	act.subject = arena_take(run, sieve_vacation_subject(run->msg,
 							      subject_arg));
 	act.seconds = vacation_seconds(run, node);
+	/* RFC 5230 4.4: without :from, reply as the address it was sent to */
+	if (act.from == NULL)
+		act.from = sv_arena_strdup(run->arena, mine);
 	act.to = run->env->from;
 	return sieve_result_add(run, node, &act);
 }

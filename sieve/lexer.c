@@ -3,7 +3,9 @@
  * identifiers and tags (case-insensitive, returned lowercase), numbers
  * with K/M/G quantifiers, quoted strings (only \\ and \" escape; any
  * other \x is x) and text: multi-line strings with dot-unstuffing.
- * Bare LF is accepted wherever CRLF is.  NUL bytes are an error.
+ * Bare LF is accepted wherever CRLF is; line ends inside strings become
+ * CRLF, as in Pigeonhole (RFC 5228 2.4.2 strings hold CRLF).  NUL bytes
+ * are an error.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -162,6 +164,8 @@ static enum sv_tok lx_quoted(struct sv_lexer *lx)
 			if (lx->p >= lx->end)
 				continue;
 			c = *lx->p;
+		} else if (c == '\n' && (b.len == 0 || b.s[b.len - 1] != '\r')) {
+			sv_str_addc(&b, '\r');	/* line ends are CRLF */
 		}
 		sv_str_addc(&b, c);
 		lx_advance(lx);
@@ -229,12 +233,14 @@ static enum sv_tok lx_multiline(struct sv_lexer *lx)
 			return lx_error(lx, "NUL character in string");
 		}
 		const char *s = lx->p;
-		size_t take = n;
+		size_t take = content;
 		if (take >= 2 && s[0] == '.' && s[1] == '.')
 			s++, take--;	/* dot-unstuffing */
 		sv_str_add(&b, s, take);
 		if (lx->p + n < lx->end)
-			sv_str_addc(&b, '\n');
+			sv_str_add(&b, "\r\n", 2);	/* CRLF, as RFC 5228 */
+		else if (content < n)
+			sv_str_addc(&b, '\r');
 		lx_skip_n(lx, n + 1);
 	}
 	lx->len = b.len;

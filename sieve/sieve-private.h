@@ -432,6 +432,8 @@ int sieve_variable_set(struct sieve_run *run, const struct sv_node *node,
 		       const char *name, const char *value, size_t len);
 void sieve_match_vars_set(struct sieve_run *run, const char *const *vals,
 			  const size_t *lens, size_t n);
+/* len cut to at most max bytes at a UTF-8 character boundary */
+size_t sieve_truncate_utf8(const char *s, size_t len, size_t max);
 /* checks a variable name "a_b" or "ns.a" (RFC 5229 3) */
 bool sieve_variable_name_valid(const char *name, size_t len);
 

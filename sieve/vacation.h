@@ -24,11 +24,15 @@
  * own address (envelope to, env->user_addresses, addresses) in
  * To/Cc/Bcc/Resent-To/Resent-Cc/Resent-Bcc.  Addresses compare
  * case-insensitively, with any "+detail" (sep) dropped.  Static text.
+ * When it may reply, *matched_r (if not NULL) is the own address as
+ * found in the message's recipient fields (borrowed from msg): the
+ * reply's From when the script gave no :from (RFC 5230 4.4).
  */
 const char *sieve_vacation_skip(struct sieve_message *msg,
 				const struct sieve_envelope *env,
 				const char *const *addresses,
-				size_t naddresses, char sep);
+				size_t naddresses, char sep,
+				const char **matched_r);
 
 /* The reply subject: subject_arg when given, else "Auto: " + the first
  * Subject (decoded), else "Automated reply"; cut to

@@ -57,11 +57,12 @@ static bool vac_is_own(const char *addr, const struct sieve_envelope *env,
 	return false;
 }
 
-/* RFC 5230 4.6: MUST NOT reply unless an own address is in one of these. */
-static bool vac_addressed_to_user(struct sieve_message *msg,
-				  const struct sieve_envelope *env,
-				  const char *const *addresses, size_t n,
-				  char sep)
+/* RFC 5230 4.6: MUST NOT reply unless an own address is in one of these.
+ * Returns the address found, or NULL. */
+static const char *vac_addressed_to_user(struct sieve_message *msg,
+					 const struct sieve_envelope *env,
+					 const char *const *addresses,
+					 size_t n, char sep)
 {
 	static const char *const fields[] = { "to", "cc", "bcc", "resent-to",
 					      "resent-cc", "resent-bcc" };
@@ -72,9 +73,9 @@ static bool vac_addressed_to_user(struct sieve_message *msg,
 		for (size_t i = 0; i < na; i++)
 			if (a[i].localpart != NULL &&
 			    vac_is_own(a[i].all, env, addresses, n, sep))
-				return true;
+				return a[i].all;
 	}
-	return false;
+	return NULL;
 }
 
 /* RFC 5230 4.5: MAILER-DAEMON, LISTSERV, majordomo, owner-*, *-request. */
@@ -137,9 +138,10 @@ static bool vac_has_list_field(struct sieve_message *msg)
 const char *sieve_vacation_skip(struct sieve_message *msg,
 				const struct sieve_envelope *env,
 				const char *const *addresses,
-				size_t naddresses, char sep)
+				size_t naddresses, char sep,
+				const char **matched_r)
 {
-	const char *from = env->from;
+	const char *from = env->from, *mine;
 
 	if (from == NULL || *from == '\0')
 		return "null envelope sender";
@@ -151,8 +153,11 @@ const char *sieve_vacation_skip(struct sieve_message *msg,
 		return "message is auto-submitted or bulk";
 	if (vac_has_list_field(msg))
 		return "message came from a mailing list";
-	if (!vac_addressed_to_user(msg, env, addresses, naddresses, sep))
+	mine = vac_addressed_to_user(msg, env, addresses, naddresses, sep);
+	if (mine == NULL)
 		return "no own address in To/Cc/Bcc/Resent-*";
+	if (matched_r != NULL)
+		*matched_r = mine;
 	return NULL;
 }
 

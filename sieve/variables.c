@@ -10,6 +10,16 @@
 
 #include "sieve-private.h"
 
+size_t sieve_truncate_utf8(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* never cut a UTF-8 sequence in half */
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
 static bool ident_start(char c)
 {
 	return isalpha((unsigned char)c) || c == '_';
@@ -100,8 +110,7 @@ int sieve_variable_set(struct sieve_run *run, const struct sv_node *node,
 		v = &run->vars[run->nvars++];
 		v->name = sv_arena_strdup(run->arena, name);
 	}
-	if (len > run->cfg->max_variable_size)
-		len = run->cfg->max_variable_size;
+	len = sieve_truncate_utf8(value, len, run->cfg->max_variable_size);
 	v->value = sv_arena_strndup(run->arena, value, len);
 	v->len = len;
 	return 0;
@@ -113,9 +122,8 @@ void sieve_match_vars_set(struct sieve_run *run, const char *const *vals,
 	if (n > SIEVE_MATCH_VARS)
 		n = SIEVE_MATCH_VARS;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = lens[i];
-		if (len > run->cfg->max_variable_size)
-			len = run->cfg->max_variable_size;
+		size_t len = sieve_truncate_utf8(vals[i], lens[i],
+						 run->cfg->max_variable_size);
 		run->match_vars[i] = sv_arena_strndup(run->arena, vals[i], len);
 		run->match_lens[i] = len;
 	}

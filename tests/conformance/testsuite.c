@@ -7,9 +7,10 @@
  * with Pigeonhole's "parse failed"/"validation failed" summary),
  * test_error, test_result_action/reset, test_mailbox_create and
  * test_binary_save/load (an in-memory map).  test_result_execute carries
- * out nothing (no store or SMTP sink) and returns true; test_message and
- * test_config_* are not implemented, so files using them fail to compile
- * and count as unsupported.
+ * out nothing (no store or SMTP sink) and returns true.  test_config_set/
+ * unset/reload map a few Pigeonhole settings onto struct sieve_config
+ * (others are a run-time error).  test_message and test_multiscript are
+ * not implemented, so files using them fail to compile (unsupported).
  *
  * usage: sieve-testsuite [-F] FILE.svtest
  * exit: 0 pass, 1 a test failed or the file aborted, 2 did not compile.
@@ -41,6 +42,9 @@ static struct {
 	char *mailboxes[64];
 	size_t nmailboxes;
 	struct sieve_callbacks cb;
+	struct sieve_config cfg;	/* after test_config_reload */
+	struct { char *key, *value; } pending[32];
+	size_t npending;
 	struct sieve_message *msgs[256];
 	char *msg_data[256];
 	size_t nmsgs;
@@ -385,6 +389,82 @@ static int binary_load_execute(struct sieve_run *run,
 	return sieve_runtime_error(run, node, "binary '%s' not found", name);
 }
 
+/* "2s", "1d", "4000", "10K": seconds or bytes */
+static unsigned long parse_config_number(const char *v)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+	switch (*end) {
+	case 's': return n;
+	case 'm': return n * 60;
+	case 'h': return n * 3600;
+	case 'd': return n * 86400;
+	case 'k': case 'K': return n * 1024;
+	case 'M': return n * 1024 * 1024;
+	default: return n;
+	}
+}
+
+/* Map one Pigeonhole setting onto our config; false when unknown. */
+static bool apply_config(struct sieve_config *c, const char *key,
+			 const char *v)
+{
+	unsigned long n = parse_config_number(v);
+	if (strcmp(key, "recipient_delimiter") == 0)
+		c->subaddress_separator = *v ? *v : '+';
+	else if (strcmp(key, "sieve_max_cpu_time") == 0)
+		c->max_cpu_ms = (unsigned)(n * 1000);
+	else if (strcmp(key, "sieve_variables_max_value_size") == 0)
+		c->max_variable_size = n;
+	else if (strcmp(key, "sieve_notify_max_notifications") == 0)
+		c->max_notify = (unsigned)n;	/* 0: notify prohibited */
+	else if (strcmp(key, "sieve_vacation_min_period") == 0)
+		c->vacation_min_seconds = n;
+	else if (strcmp(key, "sieve_max_actions") == 0)
+		c->max_actions = (unsigned)n;
+	else if (strcmp(key, "sieve_max_redirects") == 0)
+		c->max_redirects = (unsigned)n;
+	else
+		return false;
+	return true;
+}
+
+static int config_set_execute(struct sieve_run *run,
+			      const struct sv_node *node)
+{
+	const char *key = sieve_run_string(run, sieve_node_arg(node, 0), NULL);
+	const char *val = node->npos > 1 ?
+		sieve_run_string(run, sieve_node_arg(node, 1), NULL) : NULL;
+	if (ts.npending == 32)
+		return sieve_runtime_error(run, node, "too many settings");
+	ts.pending[ts.npending].key = strdup(key);
+	ts.pending[ts.npending++].value = val ? strdup(val) : NULL;
+	return 0;
+}
+
+static int config_reload_execute(struct sieve_run *run,
+				 const struct sv_node *node)
+{
+	struct sieve_config c;
+	sieve_config_defaults(&c);
+	c.max_cpu_ms = 30000;
+	for (size_t i = 0; i < ts.npending; i++) {
+		const char *v = ts.pending[i].value;
+		if (v && !apply_config(&c, ts.pending[i].key, v))
+			return sieve_runtime_error(run, node, "test_config: "
+						   "setting '%s' is not "
+						   "supported",
+						   ts.pending[i].key);
+	}
+	ts.cfg = c;
+	run->cfg = &ts.cfg;	/* the running script sees it too */
+	return 0;
+}
+
+static const struct sieve_tag_def reload_tags[] = {
+	{ "extension", SV_A_STRING, NULL }, { NULL, SV_A_NONE, NULL },
+};
+
 static const struct sieve_tag_def run_tags[] = {
 	{ "append_result", SV_A_NONE, NULL }, { NULL, SV_A_NONE, NULL },
 };
@@ -431,6 +511,19 @@ static const struct sieve_command_def cmd_binary_load = {
 	.pos = { SV_A_STRING }, .execute = binary_load_execute,
 };
 
+static const struct sieve_command_def cmd_config_set = {
+	.name = "test_config_set", .kind = SIEVE_CMD,
+	.pos = { SV_A_STRING, SV_A_STRING }, .execute = config_set_execute,
+};
+static const struct sieve_command_def cmd_config_unset = {
+	.name = "test_config_unset", .kind = SIEVE_CMD,
+	.pos = { SV_A_STRING }, .execute = config_set_execute,
+};
+static const struct sieve_command_def cmd_config_reload = {
+	.name = "test_config_reload", .kind = SIEVE_CMD, .tags = reload_tags,
+	.execute = config_reload_execute,
+};
+
 static const struct sieve_command_def cmd_test = {
 	.name = "test", .kind = SIEVE_CMD, .flags = SV_F_BLOCK,
 	.pos = { SV_A_STRING }, .execute = test_execute,
@@ -447,7 +540,8 @@ static const struct sieve_command_def *const ts_cmds[] = {
 	&cmd_test, &cmd_test_fail, &cmd_test_set, &tst_script_compile,
 	&tst_script_run, &tst_result_action, &tst_error, &cmd_result_reset,
 	&tst_result_execute, &cmd_mailbox_create, &cmd_binary_save,
-	&cmd_binary_load, NULL
+	&cmd_binary_load, &cmd_config_set, &cmd_config_unset,
+	&cmd_config_reload, NULL
 };
 static const struct sieve_extension_def ext_testsuite = {
 	.name = "vnd.dovecot.testsuite",
@@ -525,6 +619,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ts.nmailboxes; i++)
 		free(ts.mailboxes[i]);
 	free((char *)ts.dir);
+	for (size_t i = 0; i < ts.npending; i++) {
+		free(ts.pending[i].key);
+		free(ts.pending[i].value);
+	}
 	for (size_t i = 0; i < ts.nmsgs; i++) {
 		sieve_message_free(&ts.msgs[i]);
 		free(ts.msg_data[i]);

@@ -97,3 +97,46 @@ def test_bad_notify_method_is_compile_error(tmp_path):
     r = run(tmp_path, 'require "enotify";\nnotify "snailto:x@example.org";\n')
     assert r.returncode == 1
     assert "unsupported notify method 'snailto'" in r.stdout
+
+
+def test_vacation_reply_through_deliver(tmp_path):
+    """`siren deliver` sends one reply per sender per period, from <>,
+    through the [outgoing] sendmail program."""
+    from lmtp_util import write_conf
+    out = tmp_path / "sent"
+    prog = tmp_path / "fake-sendmail"
+    prog.write_text("#!/bin/sh\nprintf '%%s\\n' \"$*\" >> '%s.args'\n"
+                    "cat >> '%s'\n" % (out, out))
+    prog.chmod(0o755)
+    conf, _ = write_conf(tmp_path, extra="[outgoing]\nsendmail = %s\n" % prog)
+    sdir = tmp_path / "mail" / "example.org" / "dora" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "vacation";\n'
+        'vacation :days 2 :subject "Away" "I am away until Monday.";\n')
+    msg = ("From: Bob <bob@example.net>\nTo: dora@example.org\n"
+           "Subject: hello\nMessage-ID: <m1@example.net>\n\nhi\n").encode()
+
+    def deliver():
+        return subprocess.run(
+            [SIREN, "deliver", "-c", conf, "-f", "bob@example.net",
+             "-a", "dora@example.org"], input=msg, capture_output=True,
+            timeout=20)
+
+    r = deliver()
+    assert r.returncode == 0, r.stderr
+    sent = out.read_text()
+    assert "To: Bob <bob@example.net>" in sent
+    assert "From: <dora@example.org>" in sent
+    assert "Subject: Away" in sent
+    assert "In-Reply-To: <m1@example.net>" in sent
+    assert "Auto-Submitted: auto-replied" in sent
+    assert "I am away until Monday." in sent
+    args = (tmp_path / "sent.args").read_text()
+    assert args.split() == ["-i", "-f", "<>", "--", "bob@example.net"]
+    # the second message from the same sender gets no reply
+    r = deliver()
+    assert r.returncode == 0, r.stderr
+    assert out.read_text().count("Auto-Submitted: auto-replied") == 1
+    assert (tmp_path / "mail" / "example.org" / "dora" /
+            "siren-state.db").exists()

@@ -547,7 +547,7 @@ UNIT_TEST(test_vacation_once_per_period)
 		   "vacation :days 1 :subject \"Away\" \"back monday\";\n");
 	deliver("alice@example.com", &out);
 	CHECK_INT(out.status, SIREN_OK);
-	CHECK_STR(out.actions, "keep, vacation alice@example.com");
+	CHECK_STR(out.actions, "keep, vacation reply to <alice@example.com>");
 	char *p = path_of("args"), *args = slurp(p);
 	CHECK_STR(args, "-i\n-f\n<>\n--\nalice@example.com\n");
 	free(args);
@@ -560,7 +560,8 @@ UNIT_TEST(test_vacation_once_per_period)
 	free(sent);
 	free(p);
 	deliver("alice@example.com", &out);
-	CHECK_STR(out.actions, "keep, vacation (already replied)");
+	CHECK_STR(out.actions,
+		  "keep, vacation (already replied to <alice@example.com>)");
 	CHECK_INT(count_files(INBOX_NEW), 2);
 	/* a failing sendmail: still 250, the message kept */
 	p = path_of("rc");

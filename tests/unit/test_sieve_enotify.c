@@ -422,7 +422,57 @@ UNIT_TEST(encodeurl_modifier)
 	ext4_out_free(&o);
 }
 
-UNIT_MAIN(UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
+/* Hostile input: random bytes after "mailto:" never crash, leak or
+ * answer without an error text. */
+UNIT_TEST(mailto_random_input)
+{
+	static const char alphabet[] = "az@.,%2C?&=:<>\"\\ \t\r\n\x80\xff" "09";
+	unsigned seed = 12345;
+
+	for (int n = 0; n < 3000; n++) {
+		char uri[80] = "mailto:";
+		size_t len = 7 + (size_t)(n % 60);
+		for (size_t i = 7; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			uri[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		uri[len] = '\0';
+		struct sieve_mailto *m = NULL;
+		char *err = NULL;
+		bool ok = sieve_mailto_parse(uri, &m, &err);
+		CHECK(ok == (err == NULL) && ok == (m != NULL));
+		if (ok)
+			CHECK(m->nrecipients > 0);
+		sieve_mailto_free(&m);
+		free(err);
+		size_t elen;
+		free(sieve_encodeurl(uri, len, (size_t)(n % 50), &elen));
+		CHECK(n % 50 == 0 || elen <= (size_t)(n % 50));
+	}
+}
+
+UNIT_TEST(notify_prohibited)
+{
+	struct sieve_config cfg;
+	struct ext4_out o;
+
+	sieve_config_defaults(&cfg);
+	cfg.max_notify = 0;
+	o = ext4_run("require \"enotify\";\nnotify \"mailto:u@example.com\";\n",
+		     NMSG, NULL, NULL, &cfg);
+	CHECK(!o.compiled);
+	CHECK(strstr(o.errors, "local policy prohibits the use of a notify "
+		     "action") != NULL);
+	ext4_out_free(&o);
+	/* the tests stay usable */
+	o = ext4_run("require \"enotify\";\n"
+		     "if valid_notify_method \"mailto:u@example.com\" {}\n",
+		     NMSG, NULL, NULL, &cfg);
+	CHECK(o.compiled);
+	ext4_out_free(&o);
+}
+
+UNIT_MAIN(UNIT_CASE(notify_prohibited), UNIT_CASE(mailto_random_input), UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
 	  UNIT_CASE(notify_limit), UNIT_CASE(notify_compile_errors),
 	  UNIT_CASE(notify_runtime_errors), UNIT_CASE(notify_tests),
 	  UNIT_CASE(encodeurl_modifier), UNIT_CASE(mailto_validation_table), UNIT_CASE(mailto_parts),

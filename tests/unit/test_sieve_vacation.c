@@ -18,7 +18,8 @@ static const char *skip(const char *text, const char *from, const char *to,
 		.from = from, .to = to, .user_addresses = user,
 		.nuser_addresses = nuser,
 	};
-	const char *r = sieve_vacation_skip(msg, &env, addrs, naddrs, '+');
+	const char *r = sieve_vacation_skip(msg, &env, addrs, naddrs, '+',
+					    NULL);
 
 	snprintf(why, sizeof(why), "%s", r ? r : "");
 	sieve_message_free(&msg);
@@ -336,7 +337,34 @@ UNIT_TEST(runtime_bad_from)
 	ext4_out_free(&o);
 }
 
-UNIT_MAIN(UNIT_CASE(action_fields), UNIT_CASE(defaults_and_clamps),
+/* Pigeonhole's smtp.svtest: without :from the reply comes from the own
+ * address found in the recipient fields. */
+UNIT_TEST(from_defaults_to_matched_address)
+{
+	static const struct sieve_envelope env1 = {
+		.from = "sirius@example.org", .to = "timo@example.net",
+	};
+	static const struct sieve_envelope env2 = {
+		.from = "sirius@example.org", .to = "colleague@example.net",
+	};
+	struct ext4_out o = ext4_run(
+		"require \"vacation\";\n"
+		"vacation :addresses \"tss@example.net\" \"I am gone\";\n",
+		"From: stephan@example.org\nTo: TSS@example.net\n"
+		"Cc: stephan@friep.example.com\nSubject: Frop!\n\nFrop!\n",
+		&env1, NULL, NULL);
+	CHECK(strstr(o.actions, ":from \"TSS@example.net\"") != NULL);
+	ext4_out_free(&o);
+
+	o = ext4_run("require \"vacation\";\nvacation \"I am gone\";\n",
+		     "From: stephan@example.org\nTo: tss@example.net\n"
+		     "Cc: colleague@example.net\nSubject: Frop!\n\nFrop!\n",
+		     &env2, NULL, NULL);
+	CHECK(strstr(o.actions, ":from \"colleague@example.net\"") != NULL);
+	ext4_out_free(&o);
+}
+
+UNIT_MAIN(UNIT_CASE(action_fields), UNIT_CASE(from_defaults_to_matched_address), UNIT_CASE(defaults_and_clamps),
 	  UNIT_CASE(suppressed_reply_keeps_and_conflicts),
 	  UNIT_CASE(conflicts_and_once), UNIT_CASE(vacation_compile_errors),
 	  UNIT_CASE(runtime_bad_from), UNIT_CASE(replies_to_normal_mail),
