@@ -247,6 +247,17 @@ void sieve_result_finish(struct sieve_run *run, bool failed,
 	append(res, &keep);
 }
 
+void sieve_result_reset(struct sieve_result *res)
+{
+	res->n = 0;
+	res->ndups = 0;
+	res->keep_cancelled = false;
+	res->keep_done = false;
+	res->nredirects = 0;
+	res->nnotify = 0;
+	sv_str_free(&res->errors);
+}
+
 /* ---- public accessors ------------------------------------------------- */
 
 size_t sieve_result_count(const struct sieve_result *res)
