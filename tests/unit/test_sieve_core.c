@@ -49,6 +49,17 @@ UNIT_TEST(core_tests_and_actions)
 		  "redirect \"x@example.org\"", NULL },
 		{ "redirect \"x@example.org\"; redirect \"X@example.org\";",
 		  NULL, "redirect \"x@example.org\"", NULL },
+		/* RFC 5228 2.4.2.3 sieve-address: name-addr and CFWS */
+		{ "redirect \"Stephan Bosch <stephan@example.org>\";", NULL,
+		  "redirect \"stephan@example.org\"", NULL },
+		{ "redirect \" stephan @ example.org \";", NULL,
+		  "redirect \"stephan@example.org\"", NULL },
+		{ "redirect \"\\\"Sirius\\\"@example.net\";", NULL,
+		  "redirect \"Sirius@example.net\"", NULL },
+		{ "redirect \"\\\"S[r]us\\\"@example.net\";", NULL,
+		  "redirect \"\\\"S[r]us\\\"@example.net\"", NULL },
+		{ "redirect \"a@b.c, d@e.f\";", NULL, NULL, "invalid" },
+		{ "redirect \"Bosch <stephan>\";", NULL, NULL, "invalid" },
 	};
 	SRU_CHECK_CASES(cases);
 }
