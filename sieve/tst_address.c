@@ -1,7 +1,8 @@
 /*
  * tst_address.c: the address test (RFC 5228 5.1) and the envelope test
  * (5.4, capability "envelope"): the chosen address part of each address
- * is matched.  Envelope parts are "from" and "to" (case-insensitive);
+ * is matched.  Envelope parts are "from", "to" and, as Pigeonhole offers
+ * it, "auth" (the authenticated user; absent when none) (case-insensitive);
  * the null reverse-path matches "" whatever the address part.  Header
  * addresses come parsed from the message index; groups are flattened and
  * unparseable entries have only :all.
@@ -59,7 +60,8 @@ const struct sieve_command_def sieve_tst_address = {
 
 static bool envelope_part_known(const char *p)
 {
-	return strcasecmp(p, "from") == 0 || strcasecmp(p, "to") == 0;
+	return strcasecmp(p, "from") == 0 || strcasecmp(p, "to") == 0 ||
+		strcasecmp(p, "auth") == 0;
 }
 
 static int envelope_validate(struct sieve_validator *v, struct sv_node *node)
@@ -112,6 +114,8 @@ static int envelope_execute(struct sieve_run *run, const struct sv_node *node)
 			raw = run->env->from;
 		else if (strcasecmp(parts[i], "to") == 0)
 			raw = run->env->to;
+		else if (strcasecmp(parts[i], "auth") == 0)
+			raw = run->env->auth;
 		if (raw == NULL)
 			continue;
 		struct sieve_address a = { 0 };

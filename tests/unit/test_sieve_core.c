@@ -64,6 +64,33 @@ UNIT_TEST(core_tests_and_actions)
 	SRU_CHECK_CASES(cases);
 }
 
+/* The envelope "auth" part is the authenticated user, absent without. */
+static bool auth_matches(const char *auth)
+{
+	static const char text[] = "require \"envelope\"; "
+		"if envelope :is \"auth\" \"sirius\" { discard; }";
+	struct sieve_script *s = sieve_compile_buffer("t", text, strlen(text),
+						      NULL, NULL);
+	struct sieve_message *m = sieve_message_new(sru_default_msg,
+						   strlen(sru_default_msg));
+	struct sieve_envelope env = { .from = "a@b.c", .to = "d@e.f",
+				      .auth = auth };
+	struct sieve_result *res = sieve_execute(s, m, &env, NULL);
+	bool discarded = sieve_result_action(res, 0)->type ==
+		SIEVE_ACT_DISCARD;
+	sieve_result_free(&res);
+	sieve_message_free(&m);
+	sieve_script_free(&s);
+	return discarded;
+}
+
+UNIT_TEST(core_envelope_auth)
+{
+	CHECK(auth_matches("sirius"));
+	CHECK(!auth_matches("other"));
+	CHECK(!auth_matches(NULL));
+}
+
 UNIT_TEST(core_duplicates_and_conflicts)
 {
 	static const struct sru_case cases[] = {
@@ -248,7 +275,7 @@ UNIT_TEST(core_capabilities)
 
 UNIT_MAIN(UNIT_CASE(core_tests_and_actions),
 	  UNIT_CASE(core_duplicates_and_conflicts), UNIT_CASE(core_limits),
-	  UNIT_CASE(core_envelope_and_subaddress),
+	  UNIT_CASE(core_envelope_and_subaddress), UNIT_CASE(core_envelope_auth),
 	  UNIT_CASE(core_execute_twice_and_format),
 	  UNIT_CASE(core_action_format_all_types),
 	  UNIT_CASE(core_capabilities))
