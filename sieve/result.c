@@ -255,7 +255,6 @@ void sieve_result_reset(struct sieve_result *res)
 	res->keep_done = false;
 	res->nredirects = 0;
 	res->nnotify = 0;
-	sv_str_free(&res->errors);
 }
 
 /* ---- public accessors ------------------------------------------------- */

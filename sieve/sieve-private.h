@@ -455,7 +455,8 @@ struct sv_arena *sieve_result_arena(struct sieve_result *res);
 void sieve_result_error(struct sieve_result *res, const char *line);
 void sieve_result_trace_line(struct sieve_result *res, const char *line);
 /* Harnesses (conformance runner): empty a result for reuse (actions,
- * duplicate marks, keep state, counters, errors; the arena stays). */
+ * duplicate marks, keep state, counters; the error text and the arena
+ * stay). */
 void sieve_result_reset(struct sieve_result *res);
 /*
  * Harnesses: run script adding its actions to an existing result, as one
