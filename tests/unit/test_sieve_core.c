@@ -44,6 +44,11 @@ UNIT_TEST(core_tests_and_actions)
 		  NULL },
 		{ "if size :over 10 { discard; }", NULL, "discard", NULL },
 		{ "if size :under 10 { discard; }", NULL, "keep", NULL },
+		/* RFC 5228 5.9: size of the CRLF form ("A: b\n\nx\n" is 11) */
+		{ "if size :over 10 { discard; }", "A: b\n\nx\n", "discard",
+		  NULL },
+		{ "if size :under 11 { discard; }", "A: b\r\n\r\nx\n", "keep",
+		  NULL },
 		{ "if size :over 1M { discard; }", NULL, "keep", NULL },
 		{ "redirect \"x@example.org\";", NULL,
 		  "redirect \"x@example.org\"", NULL },
