@@ -63,6 +63,9 @@ const char *sieve_variable_get(struct sieve_run *run, const char *name,
 {
 	size_t len = strlen(name);
 	if (num_name(name, len)) {
+		/* leading zeroes are allowed: ${002} is ${2} (RFC 5229 3) */
+		while (len > 1 && name[0] == '0')
+			name++, len--;
 		size_t idx = len == 1 ? (size_t)(name[0] - '0') : 10;
 		if (idx < run->nmatch && run->match_vars[idx]) {
 			*len_r = run->match_lens[idx];
