@@ -253,6 +253,7 @@ void sieve_result_reset(struct sieve_result *res)
 	res->ndups = 0;
 	res->keep_cancelled = false;
 	res->keep_done = false;
+	res->vacation_suppressed = false;
 	res->nredirects = 0;
 	res->nnotify = 0;
 }
