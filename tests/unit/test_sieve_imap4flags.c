@@ -29,7 +29,7 @@ UNIT_TEST(imap4flags_table)
 		{ REQ "setflag \"A B\"; if hasflag :is \"b A\" "
 		  "{ discard; }", NULL, "discard", NULL },
 		{ REQ "setflag \"A\"; if hasflag :is \"b  c\" "
-		  "{ discard; }", NULL, "keep", NULL },
+		  "{ discard; }", NULL, "keep :flags \"A\"", NULL },
 		{ REQ "setflag \"x y\"; if hasflag :contains \"y\" "
 		  "{ discard; }", NULL, "discard", NULL },
 		{ "require [\"imap4flags\", \"relational\"];\n"
