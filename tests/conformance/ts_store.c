@@ -204,13 +204,43 @@ static void send_reject(const struct sieve_action *a)
 	sink_str(&b, "", ts.env.from);
 }
 
+static bool own_address(const struct sieve_action *a, const char *addr)
+{
+	if (ts.env.to && strcasecmp(addr, ts.env.to) == 0)
+		return true;
+	if (ts.user_email && strcasecmp(addr, ts.user_email) == 0)
+		return true;
+	for (size_t i = 0; i < a->naddresses; i++)
+		if (strcasecmp(addr, a->addresses[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The reply's From: :from, else the user's own address the message was
+ * sent to (RFC 5230 4.5 headers), else the user address. */
+static const char *vacation_from(const struct sieve_action *a)
+{
+	static const char *const hdrs[] = {
+		"to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc", NULL
+	};
+	if (a->from != NULL)
+		return a->from;
+	for (size_t h = 0; hdrs[h]; h++) {
+		const struct sieve_address *ad;
+		size_t n = sieve_message_addresses(ts.msg, hdrs[h], &ad);
+		for (size_t i = 0; i < n; i++)
+			if (ad[i].localpart && own_address(a, ad[i].all))
+				return ad[i].all;
+	}
+	return ts.user_email ? ts.user_email : ts.env.to;
+}
+
 static void send_vacation(const struct sieve_action *a)
 {
 	if (a->to == NULL || a->to[0] == '\0')
 		return;
 	struct sv_str b = { 0 };
-	const char *from = a->from ? a->from : ts.user_email ?
-		ts.user_email : ts.env.to;
+	const char *from = vacation_from(a);
 	common_headers(&b);
 	header(&b, "From", from);
 	header(&b, "To", a->to);
