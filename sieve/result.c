@@ -160,7 +160,7 @@ static int check_limits(struct sieve_run *run, const struct sv_node *node,
 	if (a->type == SIEVE_ACT_REDIRECT &&
 	    ++res->nredirects > cfg->max_redirects)
 		return sieve_runtime_error(run, node, "total number of "
-			"redirects exceeds policy limit (%u)",
+			"redirect actions exceeds policy limit (%u)",
 			cfg->max_redirects);
 	if (a->type == SIEVE_ACT_NOTIFY && ++res->nnotify > cfg->max_notify)
 		return sieve_runtime_error(run, node, "total number of "

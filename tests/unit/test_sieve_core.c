@@ -134,7 +134,8 @@ UNIT_TEST(core_limits)
 		"redirect \"a@x.org\"; redirect \"b@x.org\"; "
 		"redirect \"c@x.org\";", NULL, NULL, NULL, &cfg);
 	CHECK_STR(r.actions, "keep");
-	CHECK(strstr(r.errors, "redirects exceeds") != NULL);
+	CHECK(strstr(r.errors, "number of redirect actions exceeds policy "
+		     "limit") != NULL);
 	CHECK(strstr(r.errors, "t:1:") != NULL);
 	sru_free(&r);
 
