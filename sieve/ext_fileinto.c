@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "message_int.h"
 #include "sieve-private.h"
 
 size_t sieve_imap4flags_for_action(struct sieve_run *run,
@@ -32,6 +33,11 @@ static int fileinto_execute(struct sieve_run *run, const struct sv_node *node)
 	if (len == 0 || memchr(act.mailbox, '\0', len) != NULL)
 		return sieve_runtime_error(run, node, "invalid mailbox name "
 					   "for the fileinto action");
+	/* RFC 5228 4.1 / RFC 3501 5.1.3: names are UTF-8 to the script */
+	if (!sv_utf8_valid(act.mailbox, len))
+		return sieve_runtime_error(run, node, "invalid folder name "
+					   "for the fileinto action: not "
+					   "valid UTF-8");
 	act.copy = sieve_node_tag(node, "copy");
 	act.create = sieve_node_tag(node, "create");
 	act.nflags = sieve_imap4flags_for_action(run, node, &flags);
