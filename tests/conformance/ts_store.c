@@ -58,9 +58,26 @@ static void folder_add(struct ts_folder *f, const char *const *flags,
 	m->nflags = nflags;
 }
 
+/* A name the test store (Maildir++-like, "." separator) can hold. */
+static bool name_valid(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || strchr(name, '/') != NULL || name[0] == '.' ||
+	    name[len - 1] == '.' || strstr(name, "..") != NULL)
+		return false;
+	return sv_utf8_valid(name, len);
+}
+
 static bool store(const char *mailbox, bool create, const char *const *flags,
 		  size_t nflags)
 {
+	if (!name_valid(mailbox)) {
+		char *e = sv_asprintf("failed to store into mailbox '%s': "
+				      "Invalid mailbox name", mailbox);
+		ts_errors_add(e);
+		free(e);
+		return false;
+	}
 	struct ts_folder *f = ts_folder_find(mailbox);
 	if (f == NULL && create && sv_utf8_valid(mailbox, strlen(mailbox)))
 		ts_folder_create(mailbox);
