@@ -145,6 +145,22 @@ static int message_validate(struct sieve_validator *v, struct sv_node *node)
 	return 0;
 }
 
+/* A stored message made current shows its flags to hasflag, as upstream's
+ * harness does: they become imap4flags' internal variable, which the
+ * extension keeps as a space-separated string in its run context slot. */
+static void set_stored_flags(struct sieve_run *run, const struct ts_stored *m)
+{
+	struct sv_str b = { 0 };
+	for (size_t i = 0; i < m->nflags; i++) {
+		if (i)
+			sv_str_addc(&b, ' ');
+		sv_str_adds(&b, m->flags[i]);
+	}
+	*sieve_run_context(run, &sieve_ext_imap4flags) =
+		sv_arena_strdup(run->arena, b.s ? b.s : "");
+	sv_str_free(&b);
+}
+
 /* 1 made current, 0 no such message */
 static int message_select(struct sieve_run *run, const struct sv_node *node)
 {
@@ -167,6 +183,7 @@ static int message_select(struct sieve_run *run, const struct sv_node *node)
 		return 0;
 	ts_set_message(f->msgs[idx].data, f->msgs[idx].len, true);
 	run->msg = ts.msg;
+	set_stored_flags(run, &f->msgs[idx]);
 	return 1;
 }
 

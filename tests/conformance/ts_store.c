@@ -19,14 +19,24 @@
 
 /* ---- store ------------------------------------------------------------ */
 
+/* INBOX is case-insensitive, also as the top of a hierarchy
+ * ("Inbox.Junk" is "INBOX.Junk", RFC 3501 5.1). */
+static bool name_eq(const char *a, const char *b)
+{
+	bool ia = strncasecmp(a, "INBOX", 5) == 0 && (a[5] == '\0' ||
+						      a[5] == '.');
+	bool ib = strncasecmp(b, "INBOX", 5) == 0 && (b[5] == '\0' ||
+						      b[5] == '.');
+	if (ia && ib)
+		return strcmp(a + 5, b + 5) == 0;
+	return strcmp(a, b) == 0;
+}
+
 struct ts_folder *ts_folder_find(const char *name)
 {
-	for (size_t i = 0; i < ts.nfolders; i++) {
-		bool inbox = strcasecmp(name, "INBOX") == 0;
-		if (inbox ? strcasecmp(ts.folders[i].name, name) == 0 :
-		    strcmp(ts.folders[i].name, name) == 0)
+	for (size_t i = 0; i < ts.nfolders; i++)
+		if (name_eq(ts.folders[i].name, name))
 			return &ts.folders[i];
-	}
 	return NULL;
 }
 
