@@ -383,8 +383,10 @@ static bool sort_args(struct sieve_validator *v, struct sv_node *node)
 	for (size_t i = 0; i < node->nargs; i++) {
 		struct sv_arg *arg = &node->args[i];
 		if (arg->kind == SV_ARG_TAG) {
+			/* one error per command, as Pigeonhole reports: the
+			 * arguments after a bad tag are not examined */
 			if (!take_tag(v, node, &i))
-				ok = false;
+				return false;
 			continue;
 		}
 		node->pos[node->npos++] = arg;

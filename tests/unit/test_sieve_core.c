@@ -96,6 +96,24 @@ UNIT_TEST(core_envelope_auth)
 	CHECK(!auth_matches(NULL));
 }
 
+/* A bad tag is the command's only error: later arguments are not
+ * examined (Pigeonhole's counts, e.g. body/errors.svtest). */
+UNIT_TEST(core_one_error_per_command)
+{
+	static const char text[] = "require \"relational\";\n"
+		"if header :value :frml \"a\" \"b\" { }\n"
+		"if header :frop :friep \"a\" \"b\" { }\n";
+	char *errors = NULL;
+	struct sieve_script *s = sieve_compile_buffer("t", text, strlen(text),
+						      NULL, &errors);
+	CHECK(s == NULL);
+	size_t n = 0;
+	for (const char *p = errors; p && (p = strstr(p, "error:")); p++)
+		n++;
+	CHECK_INT((long)n, 2);
+	free(errors);
+}
+
 UNIT_TEST(core_duplicates_and_conflicts)
 {
 	static const struct sru_case cases[] = {
@@ -282,6 +300,7 @@ UNIT_TEST(core_capabilities)
 UNIT_MAIN(UNIT_CASE(core_tests_and_actions),
 	  UNIT_CASE(core_duplicates_and_conflicts), UNIT_CASE(core_limits),
 	  UNIT_CASE(core_envelope_and_subaddress), UNIT_CASE(core_envelope_auth),
+	  UNIT_CASE(core_one_error_per_command),
 	  UNIT_CASE(core_execute_twice_and_format),
 	  UNIT_CASE(core_action_format_all_types),
 	  UNIT_CASE(core_capabilities))
