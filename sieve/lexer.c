@@ -162,6 +162,9 @@ static enum sv_tok lx_quoted(struct sv_lexer *lx)
 			if (lx->p >= lx->end)
 				continue;
 			c = *lx->p;
+		} else if (c == '\n' && (b.len == 0 ||
+					  b.s[b.len - 1] != '\r')) {
+			sv_str_addc(&b, '\r');	/* line breaks are CRLF */
 		}
 		sv_str_addc(&b, c);
 		lx_advance(lx);
@@ -229,12 +232,17 @@ static enum sv_tok lx_multiline(struct sv_lexer *lx)
 			return lx_error(lx, "NUL character in string");
 		}
 		const char *s = lx->p;
-		size_t take = n;
+		size_t take = content;
 		if (take >= 2 && s[0] == '.' && s[1] == '.')
 			s++, take--;	/* dot-unstuffing */
 		sv_str_add(&b, s, take);
+		/* RFC 5228 2.4.2: the lines of a multi-line string end in
+		 * CRLF, also in a script saved with bare LFs (Pigeonhole
+		 * reads them so) */
 		if (lx->p + n < lx->end)
-			sv_str_addc(&b, '\n');
+			sv_str_add(&b, "\r\n", 2);
+		else if (content < n)
+			sv_str_addc(&b, '\r');
 		lx_skip_n(lx, n + 1);
 	}
 	lx->len = b.len;
