@@ -88,6 +88,13 @@ static int notify_validate(struct sieve_validator *v, struct sv_node *node)
 	int rc = notify_validate_options(v, sieve_node_tag_param(node,
 								 "options"));
 
+	/* a limit of 0 notifications means notify is not allowed at all */
+	if (sieve_validator_config(v)->max_notify == 0) {
+		sieve_node_error(v, node, "local policy prohibits the use of "
+				 "a notify action");
+		rc = -1;
+	}
+
 	if (imp != NULL && sieve_arg_is_constant(imp) &&
 	    !notify_importance_ok(imp->list[0].s)) {
 		sieve_arg_error(v, imp, "invalid :importance argument '%s': "
@@ -180,6 +187,9 @@ static int notify_execute(struct sieve_run *run, const struct sv_node *node)
 	struct sieve_action act = { .type = SIEVE_ACT_NOTIFY };
 	char *err = NULL;
 
+	if (run->cfg->max_notify == 0)
+		return sieve_runtime_error(run, node, "local policy prohibits "
+					   "the use of a notify action");
 	act.method = sieve_run_string(run, sieve_node_arg(node, 0), NULL);
 	if (notify_read_tags(run, node, &act) < 0)
 		return -1;

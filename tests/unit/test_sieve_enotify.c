@@ -422,7 +422,25 @@ UNIT_TEST(encodeurl_modifier)
 	ext4_out_free(&o);
 }
 
-UNIT_MAIN(UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
+/* sieve_notify_max_notifications = 0 in Pigeonhole: notify prohibited */
+UNIT_TEST(notify_prohibited_by_zero_limit)
+{
+	static const char text[] = "require \"enotify\";\n"
+		"notify \"mailto:a@example.org\";\n";
+	struct sieve_config cfg;
+	char *errors = NULL;
+	sieve_config_defaults(&cfg);
+	cfg.max_notify = 0;
+	struct sieve_script *s = sieve_compile_buffer("t", text, strlen(text),
+						      &cfg, &errors);
+	CHECK(s == NULL);
+	CHECK(errors && strstr(errors, "local policy prohibits the use of "
+			       "a notify action") != NULL);
+	free(errors);
+}
+
+UNIT_MAIN(UNIT_CASE(notify_prohibited_by_zero_limit),
+	  UNIT_CASE(notify_action_fields), UNIT_CASE(notify_collapses_equal),
 	  UNIT_CASE(notify_limit), UNIT_CASE(notify_compile_errors),
 	  UNIT_CASE(notify_runtime_errors), UNIT_CASE(notify_tests),
 	  UNIT_CASE(encodeurl_modifier), UNIT_CASE(mailto_validation_table), UNIT_CASE(mailto_parts),
