@@ -462,14 +462,17 @@ void sieve_result_reset(struct sieve_result *res);
  * Harnesses: run script adding its actions to an existing result, as one
  * script of a multi-script delivery: no implicit keep is added and the
  * result is left as the run built it (also after a run-time error, whose
- * text lands in the result's errors).  The implicit keep's imap4flags
- * flags are returned in the result's arena.  0, or -1 on a run-time error.
+ * text lands in the result's errors).  cfg, when not NULL, replaces the
+ * limits the script was compiled with (a harness's reloaded settings).
+ * The implicit keep's imap4flags flags are returned in the result's
+ * arena.  0, or -1 on a run-time error.
  */
 int sieve_execute_into(const struct sieve_script *script,
 		       struct sieve_message *msg,
 		       const struct sieve_envelope *env,
 		       const struct sieve_callbacks *cb,
 		       struct sieve_result *res,
+		       const struct sieve_config *cfg,
 		       const char ***keep_flags_r, size_t *nkeep_flags_r);
 /* Finish: add the implicit keep (with flags) or, on error, reset to it. */
 void sieve_result_finish(struct sieve_run *run, bool failed,

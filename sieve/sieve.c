@@ -195,13 +195,14 @@ int sieve_execute_into(const struct sieve_script *script,
 		       const struct sieve_envelope *env,
 		       const struct sieve_callbacks *cb,
 		       struct sieve_result *res,
+		       const struct sieve_config *cfg,
 		       const char ***keep_flags_r, size_t *nkeep_flags_r)
 {
 	static const struct sieve_envelope no_env = { .from = "", .to = "" };
 	static const struct sieve_callbacks no_cb = { 0 };
 	struct sieve_run run = { 0 };
 	run.script = script;
-	run.cfg = &script->cfg;
+	run.cfg = cfg ? cfg : &script->cfg;
 	run.msg = msg;
 	run.env = env ? env : &no_env;
 	run.cb = cb ? cb : &no_cb;

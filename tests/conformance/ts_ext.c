@@ -221,7 +221,7 @@ static int run_into(struct sieve_script *s)
 	struct sieve_result *res = outer->result;
 	size_t before = strlen(sieve_result_errors(res));
 	bool was_failed = ts.test_failed;
-	int r = sieve_execute_into(s, ts.msg, &ts.env, &ts.cb, res,
+	int r = sieve_execute_into(s, ts.msg, &ts.env, &ts.cb, res, &ts.cfg,
 				   &ts.keep_flags, &ts.nkeep_flags);
 	ts.run = outer;
 	outer->msg = ts.msg;

@@ -305,7 +305,7 @@ static int apply_numbers(struct sieve_config *c, char **error_r)
 	if (r < 0)
 		return -1;
 	if (r > 0)
-		c->max_notify = v == 0 ? 1000000 : (unsigned)v;
+		c->max_notify = (unsigned)v;	/* 0: notify prohibited */
 	r = apply_number("sieve_vacation_min_period", &v, true, error_r);
 	if (r < 0)
 		return -1;
