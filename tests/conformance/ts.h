@@ -105,6 +105,10 @@ void ts_config_unset(const char *name);
 char *ts_path(const char *rel);
 char *ts_address_only(const char *path);
 
+/* ts_path.c: an SMTP path's address ("" null path), NULL when
+ * unparsable */
+const char *ts_smtp_path(const char *val);
+
 /* ts_store.c */
 struct ts_folder *ts_folder_find(const char *name);
 bool ts_folder_create(const char *name);

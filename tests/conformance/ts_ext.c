@@ -98,16 +98,6 @@ static int set_validate(struct sieve_validator *v, struct sv_node *node)
 	return -1;
 }
 
-/* An SMTP path as test_set takes it: unparsable ones become null. */
-static const char *smtp_path(const char *val)
-{
-	char *p = ts_keep(ts_address_only(val));
-	const char *at = strrchr(p, '@');
-	if (at != NULL && (at == p || at[1] == '\0'))
-		return "";
-	return p;
-}
-
 static int set_execute(struct sieve_run *run, const struct sv_node *node)
 {
 	size_t len;
@@ -118,12 +108,14 @@ static int set_execute(struct sieve_run *run, const struct sv_node *node)
 		ts_set_message(ts_keepn(val, len), len, true);
 		run->msg = ts.msg;
 	} else if (strcasecmp(obj, "envelope.from") == 0) {
-		ts.env.from = smtp_path(val);
+		ts.env.from = ts_smtp_path(val);
+		if (ts.env.from == NULL)
+			ts.env.from = "";
 	} else if (strcasecmp(obj, "envelope.to") == 0) {
-		ts.env.to = smtp_path(val);
+		ts.env.to = ts_smtp_path(val);
 		ts.env.orig_to = ts.env.to;
 	} else if (strcasecmp(obj, "envelope.orig_to") == 0) {
-		ts.env.orig_to = smtp_path(val);
+		ts.env.orig_to = ts_smtp_path(val);
 	} else if (strcasecmp(obj, "envelope.auth") == 0) {
 		ts.env.auth = ts_keep(sv_strdup(val));
 	} else {

@@ -222,7 +222,7 @@ static void send_reject(const struct sieve_action *a)
 	sv_str_adds(&b, "\n--siren-reject\nContent-Type: "
 		    "message/disposition-notification\n\n"
 		    "Reporting-UA: siren-testsuite\nFinal-Recipient: rfc822; ");
-	sv_str_adds(&b, ts.env.to);
+	sv_str_adds(&b, ts.env.to ? ts.env.to : "");
 	sv_str_adds(&b, "\nDisposition: automatic-action/MDN-sent-"
 		    "automatically; deleted\n\n--siren-reject\n"
 		    "Content-Type: message/rfc822\n\n");
@@ -507,7 +507,8 @@ static const char *redirect_from(void)
  * already carries the user's own one (a loop). */
 static void send_redirect(const struct sieve_action *a)
 {
-	const char *user = ts.user_email ? ts.user_email : ts.env.to;
+	const char *user = ts.user_email ? ts.user_email :
+		ts.env.to ? ts.env.to : "";
 	const char *const *v;
 	size_t n = sieve_message_headers_raw(ts.msg, "x-sieve-redirected-from",
 					     &v);
