@@ -27,7 +27,7 @@ static const char *domain(const char *p)
 	}
 	for (;;) {
 		const char *s = p;
-		while (isalnum((unsigned char)*p) || *p == '-')
+		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
 			p++;
 		if (p == s)
 			return NULL;
@@ -45,16 +45,12 @@ static const char *local_part(const char *p)
 				p++;
 		return *p == '"' ? p + 1 : NULL;
 	}
-	for (;;) {
-		const char *s = p;
-		while (atext(*p))
-			p++;
-		if (p == s)
-			return NULL;
-		if (*p != '.')
-			return p;
+	/* dots anywhere, as Japanese mobile carriers' addresses have them
+	 * and upstream accepts */
+	const char *s = p;
+	while (atext(*p) || *p == '.')
 		p++;
-	}
+	return p == s ? NULL : p;
 }
 
 /* "@d1,@d2:" source route; the position after it (p if none). */
