@@ -20,6 +20,12 @@ static const char *redirect_address(struct sv_arena *arena, const char *s)
 	const char *out = NULL;
 	if (strchr(s, ',') != NULL || strchr(s, ';') != NULL)
 		return sieve_address_valid(s) ? sv_arena_strdup(arena, s) : NULL;
+	const char *lt = strchr(s, '<');
+	if (lt != NULL && strchr(lt, '>') == NULL)
+		return NULL;	/* "Name <addr" */
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return NULL;	/* no SMTPUTF8 (RFC 6531) here */
 	size_t n = sieve_address_list_parse(s, &a);
 	if (n == 1 && a[0].localpart != NULL && a[0].localpart[0] != '\0' &&
 	    a[0].domain != NULL && sieve_address_valid(a[0].all))

@@ -65,6 +65,10 @@ UNIT_TEST(core_tests_and_actions)
 		  "redirect \"\\\"S[r]us\\\"@example.net\"", NULL },
 		{ "redirect \"a@b.c, d@e.f\";", NULL, NULL, "invalid" },
 		{ "redirect \"Bosch <stephan>\";", NULL, NULL, "invalid" },
+		{ "redirect \"Bosch <s@example.org\";", NULL, NULL,
+		  "invalid" },
+		{ "redirect \"r\xc3\xbc@example.com\";", NULL, NULL,
+		  "invalid" },
 	};
 	SRU_CHECK_CASES(cases);
 }
