@@ -13,7 +13,4 @@ int cmd_test(int argc, char **argv);		/* cmd_sieve.c */
 int cmd_notify_test(int argc, char **argv);	/* notify side */
 int cmd_queue(int argc, char **argv);		/* notify side */
 
-/* The exit status and message of a subcommand not built yet. */
-int cmd_not_available(const char *name);
-
 #endif

@@ -259,7 +259,8 @@ static const char *config_check_value(const struct config_key *k,
 	long long v;
 	switch (k->type) {
 	case CT_NUM:
-		return parse_num(value, &v) ? NULL : "expected a number";
+		return parse_num(value, &v) && v >= 0 ? NULL
+		       : "expected a number (0 or more)";
 	case CT_SIZE:
 		return parse_size(value, &v) ? NULL
 		       : "expected a size (bytes, or with k/M/G)";

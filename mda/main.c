@@ -42,12 +42,6 @@ static void usage(FILE *f)
 	fprintf(f, "\n  siren --help | --version\n");
 }
 
-int cmd_not_available(const char *name)
-{
-	fprintf(stderr, "siren %s: not available yet in this build\n", name);
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	log_init("siren", 0, 0);

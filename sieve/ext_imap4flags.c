@@ -180,46 +180,6 @@ static int flag_validate(struct sieve_validator *v, struct sv_node *node)
 	return 0;
 }
 
-/* RFC 5232 4 (and Pigeonhole): a key naming several flags ("b A") is
- * the list of those flags, so each is matched on its own.  Not for
- * :count (keys are numbers) nor :regex (keys are compiled patterns). */
-static const struct sv_match *split_keys(struct sieve_run *run,
-					 const struct sv_match *m)
-{
-	if (m->type->count || m->compiled != NULL)
-		return m;
-	const char **keys;
-	size_t *lens;
-	size_t nk = sieve_run_strlist(run, m->keys, &keys, &lens), n = 0;
-	size_t cap = 1;
-	for (size_t i = 0; i < nk; i++)
-		cap += lens[i] / 2 + 1;
-	struct sv_string *list = sv_arena_alloc(run->arena,
-						cap * sizeof(*list));
-	for (size_t i = 0; i < nk; i++) {
-		const char *p = keys[i], *end = keys[i] + lens[i];
-		while (p < end) {
-			while (p < end && *p == ' ')
-				p++;
-			const char *q = p;
-			while (q < end && *q != ' ')
-				q++;
-			if (q > p)
-				list[n++] = (struct sv_string){ p, (size_t)(q - p),
-								false };
-			p = q;
-		}
-	}
-	struct sv_arg *arg = sv_arena_alloc(run->arena, sizeof(*arg));
-	*arg = *m->keys;
-	arg->list = list;
-	arg->n = n;
-	struct sv_match *m2 = sv_arena_alloc(run->arena, sizeof(*m2));
-	*m2 = *m;
-	m2->keys = arg;
-	return m2;
-}
-
 static int hasflag_execute(struct sieve_run *run, const struct sv_node *node)
 {
 	struct flagset fs = { 0 };
@@ -235,8 +195,22 @@ static int hasflag_execute(struct sieve_run *run, const struct sv_node *node)
 	size_t *lens = sv_arena_alloc(run->arena, (fs.n + 1) * sizeof(*lens));
 	for (size_t i = 0; i < fs.n; i++)
 		lens[i] = strlen(fs.v[i]);
-	return sieve_match_ex(run, node, split_keys(run, node->match), fs.v,
-			      lens, fs.n, false);
+	/* the keys are flag lists too: "b A" is two keys (RFC 5232 4) */
+	struct flagset keys = { 0 };
+	if (node->match->type->count) {
+		const char **kv;
+		size_t *kl, nk = sieve_run_strlist(run, node->match->keys,
+						   &kv, &kl);
+		return sieve_match_keys(run, node, node->match, fs.v, lens,
+					fs.n, kv, kl, nk, false);
+	}
+	list_flags(run, node->match->keys, &keys);
+	size_t *klens = sv_arena_alloc(run->arena,
+				       (keys.n + 1) * sizeof(*klens));
+	for (size_t i = 0; i < keys.n; i++)
+		klens[i] = strlen(keys.v[i]);
+	return sieve_match_keys(run, node, node->match, fs.v, lens, fs.n,
+				keys.v, klens, keys.n, false);
 }
 
 size_t sieve_imap4flags_for_action(struct sieve_run *run,

@@ -12,25 +12,40 @@
 
 #include "sieve-private.h"
 
-int sieve_runtime_error(struct sieve_run *run, const struct sv_node *node,
-			const char *fmt, ...)
+static void log_error(struct sieve_run *run, const struct sv_node *node,
+		      const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg, *line;
-
-	if (run->failed)
-		return -1;	/* the first error is the one that counts */
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
-	va_end(ap);
 	line = sv_asprintf("%s:%u:%u: error: %s", run->script->name,
 			   node ? node->line : 0, node ? node->col : 0, msg);
 	sieve_result_error(run->result, line);
 	free(line);
 	free(msg);
+}
+
+int sieve_runtime_error(struct sieve_run *run, const struct sv_node *node,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->failed)
+		return -1;	/* the first error is the one that counts */
+	va_start(ap, fmt);
+	log_error(run, node, fmt, ap);
+	va_end(ap);
 	run->failed = true;
 	return -1;
+}
+
+void sieve_runtime_note(struct sieve_run *run, const struct sv_node *node,
+			const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_error(run, node, fmt, ap);
+	va_end(ap);
 }
 
 void sieve_run_trace(struct sieve_run *run, const char *fmt, ...)

@@ -31,7 +31,7 @@ bool sieve_relop_holds(const char *op, int cmp)
 }
 
 static int match_count(struct sieve_run *run, const struct sv_match *m,
-		       size_t n, const char **keys, const size_t *klens,
+		       size_t n, const char *const *keys, const size_t *klens,
 		       size_t nkeys)
 {
 	char buf[32];
@@ -44,14 +44,11 @@ static int match_count(struct sieve_run *run, const struct sv_match *m,
 	return 0;
 }
 
-int sieve_match_ex(struct sieve_run *run, const struct sv_node *node,
-		   const struct sv_match *m, const char *const *values,
-		   const size_t *lens, size_t n, bool no_vars)
+static int match_keys(struct sieve_run *run, const struct sv_node *node,
+		      const struct sv_match *m, const char *const *values,
+		      const size_t *lens, size_t n, const char **keys,
+		      const size_t *klens, size_t nkeys, bool no_vars)
 {
-	const char **keys;
-	size_t *klens;
-	size_t nkeys = sieve_run_strlist(run, m->keys, &keys, &klens);
-
 	if (m->type->count)
 		return match_count(run, m, n, keys, klens, nkeys);
 	for (size_t i = 0; i < n; i++) {
@@ -74,6 +71,28 @@ int sieve_match_ex(struct sieve_run *run, const struct sv_node *node,
 		}
 	}
 	return 0;
+}
+
+int sieve_match_ex(struct sieve_run *run, const struct sv_node *node,
+		   const struct sv_match *m, const char *const *values,
+		   const size_t *lens, size_t n, bool no_vars)
+{
+	const char **keys;
+	size_t *klens;
+	size_t nkeys = sieve_run_strlist(run, m->keys, &keys, &klens);
+	return match_keys(run, node, m, values, lens, n, keys, klens, nkeys,
+			  no_vars);
+}
+
+int sieve_match_keys(struct sieve_run *run, const struct sv_node *node,
+		     const struct sv_match *m, const char *const *values,
+		     const size_t *lens, size_t n, const char **keys,
+		     const size_t *klens, size_t nkeys, bool no_vars)
+{
+	struct sv_match own = *m;
+	own.compiled = NULL;	/* per-key data belongs to the script's keys */
+	return match_keys(run, node, &own, values, lens, n, keys, klens,
+			  nkeys, no_vars);
 }
 
 int sieve_match(struct sieve_run *run, const struct sv_node *node,

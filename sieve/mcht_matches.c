@@ -70,7 +70,7 @@ static size_t seg_at(struct matcher *mt, size_t s, size_t e, size_t pos,
 			return (size_t)-1;
 		if (mt->pat[i].kind == P_ONE) {
 			size_t n = utf8_len(mt->val + pos, mt->vlen - pos);
-			if (record && mt->run->ncap < 10) {
+			if (record && mt->run->ncap < SIEVE_MATCH_VARS) {
 				mt->run->cap_vals[mt->run->ncap] = mt->val + pos;
 				mt->run->cap_lens[mt->run->ncap++] = n;
 			}
@@ -93,7 +93,7 @@ static size_t seg_min(size_t s, size_t e)
 
 static void cap_add(struct sieve_run *run, const char *p, size_t n)
 {
-	if (run->ncap < 10) {
+	if (run->ncap < SIEVE_MATCH_VARS) {
 		run->cap_vals[run->ncap] = p;
 		run->cap_lens[run->ncap++] = n;
 	}

@@ -4,7 +4,7 @@
  * caseless under i;ascii-casemap, exact under i;octet.  Constant
  * patterns are compiled once at compile time (a bad one is a compile
  * error) and JIT-compiled when available; patterns built from variables
- * are compiled per match (a bad one is a run-time error).  Match, depth
+ * are compiled per match (a bad one is reported and never matches).  Match, depth
  * and heap limits turn catastrophic backtracking into a run-time error.
  * Groups 0..9 become the match variables.  Also :quoteregex (set).
  */
@@ -84,15 +84,17 @@ static int regex_error_text(struct sieve_run *run, const struct sv_match *m,
 			    const char *key, const char *err)
 {
 	struct sv_node at = { .line = m->line, .col = m->col };
-	return sieve_runtime_error(run, &at, "invalid regular expression "
-				   "'%s' for regex match: %s", key, err);
+	/* not fatal, as in Pigeonhole: the key just never matches */
+	sieve_runtime_note(run, &at, "invalid regular expression '%s' for "
+			   "regex match: %s", key, err);
+	return 0;
 }
 
 static void set_captures(struct sieve_run *run, pcre2_match_data *md,
 			 const char *val, int rc)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t n = rc > 10 ? 10 : (size_t)rc;
+	size_t n = rc > SIEVE_MATCH_VARS ? SIEVE_MATCH_VARS : (size_t)rc;
 	for (size_t i = 0; i < n; i++) {
 		bool unset = ov[2 * i] == PCRE2_UNSET;
 		run->cap_vals[i] = unset ? "" : val + ov[2 * i];
@@ -114,7 +116,8 @@ static int run_regex(struct sieve_run *run, const struct sv_match *m,
 	int rc = pcre2_match(re, (PCRE2_SPTR)val, vlen, 0, 0, md, mc);
 	int r;
 	if (rc >= 0) {
-		set_captures(run, md, val, rc == 0 ? 10 : rc);
+		set_captures(run, md, val, rc == 0 ?
+			     (int)pcre2_get_ovector_count(md) : rc);
 		r = 1;
 	} else if (rc == PCRE2_ERROR_NOMATCH) {
 		r = 0;

@@ -23,7 +23,7 @@ struct sieve_result {
 	struct sv_arena *arena;
 	struct sieve_action *acts;
 	size_t n, cap;
-	bool keep_cancelled, keep_done;
+	bool keep_cancelled, keep_done, failed;
 	unsigned nredirects, nnotify;
 	bool vacation_suppressed;	/* a vacation ran but will not reply */
 	struct sv_str errors, trace;
@@ -53,6 +53,11 @@ void sieve_result_trace_line(struct sieve_result *res, const char *line)
 {
 	sv_str_adds(&res->trace, line);
 	sv_str_addc(&res->trace, '\n');
+}
+
+bool sieve_result_failed(const struct sieve_result *res)
+{
+	return res->failed;
 }
 
 bool sieve_result_keep_cancelled(const struct sieve_result *res)
@@ -159,8 +164,8 @@ static int check_limits(struct sieve_run *run, const struct sv_node *node,
 	const struct sieve_config *cfg = run->cfg;
 	if (a->type == SIEVE_ACT_REDIRECT &&
 	    ++res->nredirects > cfg->max_redirects)
-		return sieve_runtime_error(run, node, "total number of "
-			"redirect actions exceeds policy limit (%u)",
+		return sieve_runtime_error(run, node, "number of redirect "
+			"actions exceeds policy limit (%u)",
 			cfg->max_redirects);
 	if (a->type == SIEVE_ACT_NOTIFY && ++res->nnotify > cfg->max_notify)
 		return sieve_runtime_error(run, node, "total number of "
@@ -229,12 +234,22 @@ void sieve_result_add_duplicate(struct sieve_run *run, const char *handle,
 	d->seconds = seconds;
 }
 
+void sieve_result_reset(struct sieve_result *res)
+{
+	res->n = 0;
+	res->ndups = 0;
+	res->keep_cancelled = res->keep_done = false;
+	res->vacation_suppressed = false;
+	res->nredirects = res->nnotify = 0;
+}
+
 void sieve_result_finish(struct sieve_run *run, bool failed,
 			 const char *const *keep_flags, size_t nkeep_flags)
 {
 	struct sieve_result *res = run->result;
 	struct sieve_action keep = { .type = SIEVE_ACT_KEEP, .implicit = true };
 	if (failed) {
+		res->failed = true;
 		res->n = 0;
 		res->ndups = 0;
 		append(res, &keep);
@@ -245,17 +260,6 @@ void sieve_result_finish(struct sieve_run *run, bool failed,
 	keep.flags = keep_flags;
 	keep.nflags = nkeep_flags;
 	append(res, &keep);
-}
-
-void sieve_result_reset(struct sieve_result *res)
-{
-	res->n = 0;
-	res->ndups = 0;
-	res->keep_cancelled = false;
-	res->keep_done = false;
-	res->vacation_suppressed = false;
-	res->nredirects = 0;
-	res->nnotify = 0;
 }
 
 /* ---- public accessors ------------------------------------------------- */

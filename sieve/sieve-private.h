@@ -55,7 +55,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "limits.h"
+#include "sieve-limits.h"
 #include "message.h"
 #include "sieve.h"
 #include "util.h"
@@ -349,6 +349,11 @@ const char *sieve_arg_describe(const struct sv_arg *arg);
 const char *sieve_node_kind(const struct sv_node *node); /* command/test */
 /* RFC 5322-ish mailbox check for constant redirect/vacation addresses */
 bool sieve_address_valid(const char *s);
+/* A mailbox in RFC 5322 form ("Name <a@b>", CFWS allowed) reduced to its
+ * addr-spec, or NULL when it is not exactly one valid mailbox; caller
+ * frees. */
+char *sieve_address_normalize(const char *s);
+bool sieve_utf8_valid(const char *s, size_t len);
 
 /* ---- node accessors (validate.c) ---------------------------------------- */
 
@@ -381,18 +386,23 @@ struct sieve_run {
 	/* variables (RFC 5229) */
 	struct sieve_variable *vars;
 	size_t nvars, capvars;
-	char *match_vars[10];
-	size_t match_lens[10];
+	char *match_vars[SIEVE_MATCH_VARS];
+	size_t match_lens[SIEVE_MATCH_VARS];
 	size_t nmatch;
 	/* captures of the match in progress (match.c commits them) */
-	const char *cap_vals[10];
-	size_t cap_lens[10];
+	const char *cap_vals[SIEVE_MATCH_VARS];
+	size_t cap_lens[SIEVE_MATCH_VARS];
 	size_t ncap;
 	bool cap_set;
 	void *ext_ctx[SIEVE_MAX_EXTENSIONS];
 };
 
 int sieve_runtime_error(struct sieve_run *run, const struct sv_node *node,
+			const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An error that does not stop the run (Pigeonhole reports, e.g., a bad
+ * regex built from variables this way): logged with the errors. */
+void sieve_runtime_note(struct sieve_run *run, const struct sv_node *node,
 			const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sieve_run_trace(struct sieve_run *run, const char *fmt, ...)
@@ -434,6 +444,11 @@ int sieve_match(struct sieve_run *run, const struct sv_node *node,
 int sieve_match_ex(struct sieve_run *run, const struct sv_node *node,
 		   const struct sv_match *m, const char *const *values,
 		   const size_t *lens, size_t n, bool no_vars);
+/* Same with keys given (already expanded); compiled regexes unused. */
+int sieve_match_keys(struct sieve_run *run, const struct sv_node *node,
+		     const struct sv_match *m, const char *const *values,
+		     const size_t *lens, size_t n, const char **keys,
+		     const size_t *klens, size_t nkeys, bool no_vars);
 /* :index n [:last] (RFC 5260 index) applied to a value array, in place */
 size_t sieve_index_filter(const struct sv_node *node, const char **values,
 			  size_t *lens, size_t n);
@@ -454,10 +469,6 @@ struct sieve_result *sieve_result_new(void);
 struct sv_arena *sieve_result_arena(struct sieve_result *res);
 void sieve_result_error(struct sieve_result *res, const char *line);
 void sieve_result_trace_line(struct sieve_result *res, const char *line);
-/* Harnesses (conformance runner): empty a result for reuse (actions,
- * duplicate marks, keep state, counters; the error text and the arena
- * stay). */
-void sieve_result_reset(struct sieve_result *res);
 /*
  * Harnesses: run script adding its actions to an existing result, as one
  * script of a multi-script delivery: no implicit keep is added and the
@@ -478,6 +489,11 @@ int sieve_execute_into(const struct sieve_script *script,
 void sieve_result_finish(struct sieve_run *run, bool failed,
 			 const char *const *keep_flags, size_t nkeep_flags);
 bool sieve_result_keep_cancelled(const struct sieve_result *res);
+/* true when the run ended with a run-time error */
+bool sieve_result_failed(const struct sieve_result *res);
+/* Drop every action (test harnesses): actions, duplicate marks, keep
+ * state, counters; the error text and the arena stay. */
+void sieve_result_reset(struct sieve_result *res);
 
 /* imap4flags (ext_imap4flags.c): the internal flags for implicit keep */
 size_t sieve_imap4flags_internal(struct sieve_run *run,

@@ -7,6 +7,7 @@
  * addresses come parsed from the message index; groups are flattened and
  * unparseable entries have only :all.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "sieve-private.h"
@@ -78,26 +79,93 @@ static int envelope_validate(struct sieve_validator *v, struct sv_node *node)
 	return 0;
 }
 
-/* "local@domain" (angle brackets tolerated) into a. */
-static void envelope_address(struct sieve_run *run, const char *s,
+static bool domain_valid(const char *p, size_t n)
+{
+	if (n >= 2 && p[0] == '[' && p[n - 1] == ']')
+		return true;	/* address literal */
+	bool prev_dot = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '.') {
+			if (prev_dot)
+				return false;
+			prev_dot = true;
+		} else if (isalnum(c) || c == '-' || c == '_' || c >= 0x80) {
+			prev_dot = false;
+		} else {
+			return false;
+		}
+	}
+	return n > 0 && !prev_dot;
+}
+
+/* Skip an RFC 5321 source route "@a,@b:"; NULL when malformed. */
+static const char *skip_route(const char *p, const char *end)
+{
+	if (p >= end || *p != '@')
+		return p;
+	for (;;) {
+		if (p >= end || *p != '@')
+			return NULL;
+		const char *d = ++p;
+		while (p < end && *p != ',' && *p != ':')
+			p++;
+		if (p >= end || !domain_valid(d, (size_t)(p - d)))
+			return NULL;
+		if (*p++ == ':')
+			return p;
+	}
+}
+
+static bool local_valid(const char *p, size_t n)
+{
+	if (n == 0)
+		return false;
+	if (p[0] == '"')
+		return n >= 2 && p[n - 1] == '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c <= ' ' || strchr("<>()[]\\,;:@\"", c) != NULL)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Parse an envelope path (RFC 5321 4.1.2: optional angle brackets and
+ * source route, then local@domain or a bare local part) into a.  The
+ * null path is "" for every part.  false when malformed: then no part
+ * matches at all.
+ */
+static bool envelope_address(struct sieve_run *run, const char *s,
 			     struct sieve_address *a)
 {
 	size_t len = strlen(s);
-	if (len >= 2 && s[0] == '<' && s[len - 1] == '>')
-		s = sv_arena_strndup(run->arena, s + 1, len - 2);
-	a->all = s;
-	if (*s == '\0') {	/* null reverse-path: "" for every part */
-		a->localpart = a->domain = "";
-		return;
+	const char *p = s, *end = s + len;
+	if (len > 0 && (s[0] == '<') != (s[len - 1] == '>'))
+		return false;
+	if (len >= 2 && s[0] == '<')
+		p++, end--;
+	if (p == end) {
+		a->all = a->localpart = a->domain = "";
+		return true;
 	}
-	const char *at = strrchr(s, '@');
-	if (at == NULL) {
-		a->localpart = s;
-		a->domain = "";
-		return;
-	}
-	a->localpart = sv_arena_strndup(run->arena, s, (size_t)(at - s));
-	a->domain = at + 1;
+	if ((p = skip_route(p, end)) == NULL)
+		return false;
+	const char *at = NULL;
+	for (const char *q = end; q > p; q--)
+		if (q[-1] == '@') {
+			at = q - 1;
+			break;
+		}
+	size_t llen = at ? (size_t)(at - p) : (size_t)(end - p);
+	if (!local_valid(p, llen) ||
+	    (at && !domain_valid(at + 1, (size_t)(end - at - 1))))
+		return false;
+	a->all = sv_arena_strndup(run->arena, p, (size_t)(end - p));
+	a->localpart = sv_arena_strndup(run->arena, p, llen);
+	a->domain = at ? at + 1 - p + a->all : "";
+	return true;
 }
 
 static int envelope_execute(struct sieve_run *run, const struct sv_node *node)
@@ -119,7 +187,8 @@ static int envelope_execute(struct sieve_run *run, const struct sv_node *node)
 		if (raw == NULL)
 			continue;
 		struct sieve_address a = { 0 };
-		envelope_address(run, raw, &a);
+		if (!envelope_address(run, raw, &a))
+			continue;
 		n += collect(run, node->match, &a, 1, vals + n, lens + n);
 	}
 	return sieve_match(run, node, vals, lens, n);

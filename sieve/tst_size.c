@@ -1,9 +1,7 @@
 /*
  * tst_size.c: the size test (RFC 5228 5.9): :over is strictly greater,
  * :under strictly less than the message size in octets; exactly one of
- * the two tags is required.  The size is that of the RFC 5322 form,
- * where lines end in CRLF: a bare LF counts as two octets (Pigeonhole
- * measures it so too, and the suite's messages have bare LFs).
+ * the two tags is required.  Sizes count CRLF line ends.
  */
 #include "sieve-private.h"
 
@@ -23,21 +21,23 @@ static int size_validate(struct sieve_validator *v, struct sv_node *node)
 	return 0;
 }
 
-static size_t crlf_size(const char *data, size_t len)
+/* The size as transmitted (RFC 5322 CRLF line ends), as Pigeonhole and
+ * the SMTP SIZE do, even when the message is stored with bare LFs. */
+static size_t wire_size(struct sieve_message *msg)
 {
+	size_t len;
+	const char *d = sieve_message_data(msg, &len);
 	size_t size = len;
 	for (size_t i = 0; i < len; i++)
-		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+		if (d[i] == '\n' && (i == 0 || d[i - 1] != '\r'))
 			size++;
 	return size;
 }
 
 static int size_execute(struct sieve_run *run, const struct sv_node *node)
 {
-	size_t len;
 	unsigned long long limit = sieve_node_arg(node, 0)->number;
-	const char *data = sieve_message_data(run->msg, &len);
-	size_t size = crlf_size(data, len);
+	size_t size = wire_size(run->msg);
 	if (sieve_node_tag(node, "over"))
 		return size > limit;
 	return size < limit;

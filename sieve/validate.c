@@ -380,17 +380,23 @@ static bool sort_args(struct sieve_validator *v, struct sv_node *node)
 	struct sv_arena *a = v->script->arena;
 	node->tags = sv_arena_alloc(a, node->nargs * sizeof(*node->tags));
 	node->pos = sv_arena_alloc(a, node->nargs * sizeof(*node->pos));
-	for (size_t i = 0; i < node->nargs; i++) {
+	for (size_t i = 0; i < node->nargs && ok; i++) {
 		struct sv_arg *arg = &node->args[i];
-		if (arg->kind == SV_ARG_TAG) {
-			/* one error per command, as Pigeonhole reports: the
-			 * arguments after a bad tag are not examined */
-			if (!take_tag(v, node, &i))
-				return false;
-			continue;
+		if (arg->kind != SV_ARG_TAG) {
+			node->pos[node->npos++] = arg;
+		} else if (node->npos > 0) {
+			/* RFC 5228 2.6.2: tags come before positionals */
+			sieve_arg_error(v, arg, "the :%s tag for the %s %s must "
+					"be specified before any positional "
+					"arguments", arg->tag, node->name,
+					sieve_node_kind(node));
+			ok = false;
+		} else if (!take_tag(v, node, &i)) {
+			ok = false;	/* one error per command */
 		}
-		node->pos[node->npos++] = arg;
 	}
+	if (!ok)
+		return false;
 	for (size_t i = 0; i < node->nargs; i++)
 		if (node->args[i].kind == SV_ARG_STRING ||
 		    node->args[i].kind == SV_ARG_STRLIST)
@@ -665,6 +671,47 @@ static bool atom_char(unsigned char c)
 {
 	return c >= 0x80 || (c > ' ' && c < 0x7f && !strchr("()<>[]:;@\\,\".",
 							     c));
+}
+
+bool sieve_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ?
+			3 : (c >> 3) == 30 ? 4 : 0;
+		if (n == 0 || i + n > len || (n == 2 && c < 0xC2))
+			return false;
+		for (size_t k = 1; k < n; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+		if (n == 3 && ((c == 0xE0 && p[i + 1] < 0xA0) ||
+			       (c == 0xED && p[i + 1] >= 0xA0)))
+			return false;	/* overlong, surrogate */
+		if (n == 4 && ((c == 0xF0 && p[i + 1] < 0x90) || c > 0xF4 ||
+			       (c == 0xF4 && p[i + 1] >= 0x90)))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+char *sieve_address_normalize(const char *s)
+{
+	struct sieve_address *a;
+	const char *lt = strchr(s, '<');
+	if (lt != NULL && strchr(lt, '>') == NULL)
+		return NULL;	/* "Name <addr" is not closed */
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return NULL;	/* 8-bit needs SMTPUTF8 (RFC 6531) */
+	size_t n = sieve_address_list_parse(s, &a);
+	char *out = NULL;
+	if (n == 1 && a[0].localpart && a[0].domain && *a[0].domain &&
+	    sieve_address_valid(a[0].all))
+		out = sv_strdup(a[0].all);
+	sieve_address_list_free(a, n);
+	return out;
 }
 
 bool sieve_address_valid(const char *s)

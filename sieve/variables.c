@@ -63,10 +63,9 @@ const char *sieve_variable_get(struct sieve_run *run, const char *name,
 {
 	size_t len = strlen(name);
 	if (num_name(name, len)) {
-		/* leading zeroes are allowed: ${002} is ${2} (RFC 5229 3) */
-		while (len > 1 && name[0] == '0')
-			name++, len--;
-		size_t idx = len == 1 ? (size_t)(name[0] - '0') : 10;
+		size_t idx = 0;
+		for (size_t i = 0; i < len && idx < SIEVE_MATCH_VARS; i++)
+			idx = idx * 10 + (size_t)(name[i] - '0');
 		if (idx < run->nmatch && run->match_vars[idx]) {
 			*len_r = run->match_lens[idx];
 			return run->match_vars[idx];
@@ -111,8 +110,8 @@ int sieve_variable_set(struct sieve_run *run, const struct sv_node *node,
 void sieve_match_vars_set(struct sieve_run *run, const char *const *vals,
 			  const size_t *lens, size_t n)
 {
-	if (n > 10)
-		n = 10;
+	if (n > SIEVE_MATCH_VARS)
+		n = SIEVE_MATCH_VARS;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = lens[i];
 		if (len > run->cfg->max_variable_size)
@@ -120,7 +119,7 @@ void sieve_match_vars_set(struct sieve_run *run, const char *const *vals,
 		run->match_vars[i] = sv_arena_strndup(run->arena, vals[i], len);
 		run->match_lens[i] = len;
 	}
-	for (size_t i = n; i < 10; i++)
+	for (size_t i = n; i < SIEVE_MATCH_VARS; i++)
 		run->match_vars[i] = NULL;
 	run->nmatch = n;
 }

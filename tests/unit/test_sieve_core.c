@@ -267,7 +267,7 @@ UNIT_TEST(core_action_format_all_types)
 	CHECK_STR(s, "{\"type\": \"vacation\", \"to\": \"x@y.z\", \"from\": "
 		  "\"me@y.z\", \"subject\": \"Away\", \"reason\": \"gone\\n\", "
 		  "\"seconds\": 86400, \"mime\": false, \"handle\": \"h\", "
-		  "\"line\": 0}");
+		  "\"addresses\": [], \"line\": 0}");
 	free(s);
 	struct sieve_action n = { .type = SIEVE_ACT_NOTIFY,
 		.method = "mailto:a@b.c", .importance = 1, .options = opts,

@@ -138,8 +138,8 @@ UNIT_TEST(date_tests_in_scripts)
 		"date :index 1 :last \"received\" \"second\" \"28\"",
 		"date :index 2 :last \"received\" \"second\" \"30\"",
 		"not date :index 4 \"received\" \"second\" \"28\"",
-		"header :index 2 \"received\" :contains \"18:18:30\"",
-		"header :index 1 :last \"received\" :contains \"18:18:28\"",
+		"header :index 2 :contains \"received\" \"18:18:30\"",
+		"header :index 1 :last :contains \"received\" \"18:18:28\"",
 		"currentdate \"date\" \"2009-07-20\"",
 		"currentdate :zone \"+0800\" \"std11\" "
 		"\"Tue, 21 Jul 2009 02:44:43 +0800\"",

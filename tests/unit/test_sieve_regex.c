@@ -23,8 +23,8 @@ UNIT_TEST(regex_table)
 		{ REQ "if header :regex \"subject\" \"(\" {}", NULL, NULL,
 		  "invalid regular expression '('" },
 		{ REQ "set \"p\" \"(\"; if header :regex \"subject\" \"${p}\" "
-		  "{ discard; }", NULL, "keep",
-		  "invalid regular expression '('" },
+		  "{ discard; } else { fileinto \"no\"; }", NULL,
+		  "fileinto \"no\"", "invalid regular expression '('" },
 		{ REQ "set :quoteregex \"q\" \"a.b*\"; fileinto \"${q}\";", NULL,
 		  "fileinto \"a\\\\.b\\\\*\"", NULL },
 		{ "require [\"regex\", \"comparator-i;ascii-numeric\"];\n"
