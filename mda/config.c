@@ -114,6 +114,9 @@ static const struct config_key config_keys[] = {
 	  "bound on one sendmail run or relay transaction"),
 	K("outbox", "spool", CT_STR, "./var/spool/outbox",
 	  "notification outbox directory (other [outbox] keys: see Notify)"),
+	K("notify", "plugin_dir", CT_STR, NULL,
+	  "notify plugins (*.so); default: notify/ beside the binary if it "
+	  "exists, else LIBDIR/notify"),
 };
 #undef K
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
