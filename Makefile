@@ -108,6 +108,10 @@ $(B)/tests/plugins/hello.so: examples/notify-plugin/hello.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -o $@ $< -Inotify-methods
 
+# In-process Sieve throughput (bench/sieve.sh); not part of `all`.
+$(B)/sieve-bench: $(B)/bench/sieve_bench.o $(SIEVE_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -237,6 +237,9 @@ static enum sv_tok lx_multiline(struct sv_lexer *lx)
 		if (take >= 2 && s[0] == '.' && s[1] == '.')
 			s++, take--;	/* dot-unstuffing */
 		sv_str_add(&b, s, take);
+		/* RFC 5228 2.4.2: the lines of a multi-line string end in
+		 * CRLF, also in a script saved with bare LFs (Pigeonhole
+		 * reads them so) */
 		if (lx->p + n < lx->end)
 			sv_str_add(&b, "\r\n", 2);	/* CRLF, as RFC 5228 */
 		else if (content < n)

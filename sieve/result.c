@@ -239,6 +239,7 @@ void sieve_result_reset(struct sieve_result *res)
 	res->n = 0;
 	res->ndups = 0;
 	res->keep_cancelled = res->keep_done = false;
+	res->vacation_suppressed = false;
 	res->nredirects = res->nnotify = 0;
 }
 

@@ -471,13 +471,30 @@ struct sieve_result *sieve_result_new(void);
 struct sv_arena *sieve_result_arena(struct sieve_result *res);
 void sieve_result_error(struct sieve_result *res, const char *line);
 void sieve_result_trace_line(struct sieve_result *res, const char *line);
+/*
+ * Harnesses: run script adding its actions to an existing result, as one
+ * script of a multi-script delivery: no implicit keep is added and the
+ * result is left as the run built it (also after a run-time error, whose
+ * text lands in the result's errors).  cfg, when not NULL, replaces the
+ * limits the script was compiled with (a harness's reloaded settings).
+ * The implicit keep's imap4flags flags are returned in the result's
+ * arena.  0, or -1 on a run-time error.
+ */
+int sieve_execute_into(const struct sieve_script *script,
+		       struct sieve_message *msg,
+		       const struct sieve_envelope *env,
+		       const struct sieve_callbacks *cb,
+		       struct sieve_result *res,
+		       const struct sieve_config *cfg,
+		       const char ***keep_flags_r, size_t *nkeep_flags_r);
 /* Finish: add the implicit keep (with flags) or, on error, reset to it. */
 void sieve_result_finish(struct sieve_run *run, bool failed,
 			 const char *const *keep_flags, size_t nkeep_flags);
 bool sieve_result_keep_cancelled(const struct sieve_result *res);
 /* true when the run ended with a run-time error */
 bool sieve_result_failed(const struct sieve_result *res);
-/* Drop every action (test harnesses). */
+/* Drop every action (test harnesses): actions, duplicate marks, keep
+ * state, counters; the error text and the arena stay. */
 void sieve_result_reset(struct sieve_result *res);
 
 /* imap4flags (ext_imap4flags.c): the internal flags for implicit keep */

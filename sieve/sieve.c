@@ -190,6 +190,35 @@ static struct sieve_result *run_script(const struct sieve_script *script,
 	return run.result;
 }
 
+int sieve_execute_into(const struct sieve_script *script,
+		       struct sieve_message *msg,
+		       const struct sieve_envelope *env,
+		       const struct sieve_callbacks *cb,
+		       struct sieve_result *res,
+		       const struct sieve_config *cfg,
+		       const char ***keep_flags_r, size_t *nkeep_flags_r)
+{
+	static const struct sieve_envelope no_env = { .from = "", .to = "" };
+	static const struct sieve_callbacks no_cb = { 0 };
+	struct sieve_run run = { 0 };
+	run.script = script;
+	run.cfg = cfg ? cfg : &script->cfg;
+	run.msg = msg;
+	run.env = env ? env : &no_env;
+	run.cb = cb ? cb : &no_cb;
+	run.result = res;
+	run.arena = sieve_result_arena(res);
+	clock_gettime(CLOCK_MONOTONIC, &run.start);
+
+	int r = sieve_run_block(&run, script->nodes, script->nnodes);
+	*keep_flags_r = NULL;
+	*nkeep_flags_r = 0;
+	if (r < 0 || run.failed)
+		return -1;
+	*nkeep_flags_r = sieve_imap4flags_internal(&run, keep_flags_r);
+	return 0;
+}
+
 struct sieve_result *sieve_execute(const struct sieve_script *script,
 				   struct sieve_message *msg,
 				   const struct sieve_envelope *env,

@@ -1,7 +1,8 @@
 /*
  * tst_address.c: the address test (RFC 5228 5.1) and the envelope test
  * (5.4, capability "envelope"): the chosen address part of each address
- * is matched.  Envelope parts are "from" and "to" (case-insensitive);
+ * is matched.  Envelope parts are "from", "to" and, as Pigeonhole offers
+ * it, "auth" (the authenticated user; absent when none) (case-insensitive);
  * the null reverse-path matches "" whatever the address part.  Header
  * addresses come parsed from the message index; groups are flattened and
  * unparseable entries have only :all.

@@ -699,6 +699,12 @@ bool sieve_utf8_valid(const char *s, size_t len)
 char *sieve_address_normalize(const char *s)
 {
 	struct sieve_address *a;
+	const char *lt = strchr(s, '<');
+	if (lt != NULL && strchr(lt, '>') == NULL)
+		return NULL;	/* "Name <addr" is not closed */
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return NULL;	/* 8-bit needs SMTPUTF8 (RFC 6531) */
 	size_t n = sieve_address_list_parse(s, &a);
 	char *out = NULL;
 	if (n == 1 && a[0].localpart && a[0].domain && *a[0].domain &&

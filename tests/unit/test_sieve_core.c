@@ -44,13 +44,78 @@ UNIT_TEST(core_tests_and_actions)
 		  NULL },
 		{ "if size :over 10 { discard; }", NULL, "discard", NULL },
 		{ "if size :under 10 { discard; }", NULL, "keep", NULL },
+		/* RFC 5228 5.9: size of the CRLF form ("A: b\n\nx\n" is 11) */
+		{ "if size :over 10 { discard; }", "A: b\n\nx\n", "discard",
+		  NULL },
+		{ "if size :under 11 { discard; }", "A: b\r\n\r\nx\n", "keep",
+		  NULL },
 		{ "if size :over 1M { discard; }", NULL, "keep", NULL },
 		{ "redirect \"x@example.org\";", NULL,
 		  "redirect \"x@example.org\"", NULL },
 		{ "redirect \"x@example.org\"; redirect \"X@example.org\";",
 		  NULL, "redirect \"x@example.org\"", NULL },
+		/* RFC 5228 2.4.2.3 sieve-address: name-addr and CFWS */
+		{ "redirect \"Stephan Bosch <stephan@example.org>\";", NULL,
+		  "redirect \"stephan@example.org\"", NULL },
+		{ "redirect \" stephan @ example.org \";", NULL,
+		  "redirect \"stephan@example.org\"", NULL },
+		{ "redirect \"\\\"Sirius\\\"@example.net\";", NULL,
+		  "redirect \"Sirius@example.net\"", NULL },
+		{ "redirect \"\\\"S[r]us\\\"@example.net\";", NULL,
+		  "redirect \"\\\"S[r]us\\\"@example.net\"", NULL },
+		{ "redirect \"a@b.c, d@e.f\";", NULL, NULL, "invalid" },
+		{ "redirect \"Bosch <stephan>\";", NULL, NULL, "invalid" },
+		{ "redirect \"Bosch <s@example.org\";", NULL, NULL,
+		  "invalid" },
+		{ "redirect \"r\xc3\xbc@example.com\";", NULL, NULL,
+		  "invalid" },
 	};
 	SRU_CHECK_CASES(cases);
+}
+
+/* The envelope "auth" part is the authenticated user, absent without. */
+static bool auth_matches(const char *auth)
+{
+	static const char text[] = "require \"envelope\"; "
+		"if envelope :is \"auth\" \"sirius\" { discard; }";
+	struct sieve_script *s = sieve_compile_buffer("t", text, strlen(text),
+						      NULL, NULL);
+	struct sieve_message *m = sieve_message_new(sru_default_msg,
+						   strlen(sru_default_msg));
+	struct sieve_envelope env = { .from = "a@b.c", .to = "d@e.f",
+				      .auth = auth };
+	struct sieve_result *res = sieve_execute(s, m, &env, NULL);
+	bool discarded = sieve_result_action(res, 0)->type ==
+		SIEVE_ACT_DISCARD;
+	sieve_result_free(&res);
+	sieve_message_free(&m);
+	sieve_script_free(&s);
+	return discarded;
+}
+
+UNIT_TEST(core_envelope_auth)
+{
+	CHECK(auth_matches("sirius"));
+	CHECK(!auth_matches("other"));
+	CHECK(!auth_matches(NULL));
+}
+
+/* A bad tag is the command's only error: later arguments are not
+ * examined (Pigeonhole's counts, e.g. body/errors.svtest). */
+UNIT_TEST(core_one_error_per_command)
+{
+	static const char text[] = "require \"relational\";\n"
+		"if header :value :frml \"a\" \"b\" { }\n"
+		"if header :frop :friep \"a\" \"b\" { }\n";
+	char *errors = NULL;
+	struct sieve_script *s = sieve_compile_buffer("t", text, strlen(text),
+						      NULL, &errors);
+	CHECK(s == NULL);
+	size_t n = 0;
+	for (const char *p = errors; p && (p = strstr(p, "error:")); p++)
+		n++;
+	CHECK_INT((long)n, 2);
+	free(errors);
 }
 
 UNIT_TEST(core_duplicates_and_conflicts)
@@ -91,7 +156,8 @@ UNIT_TEST(core_limits)
 		"redirect \"a@x.org\"; redirect \"b@x.org\"; "
 		"redirect \"c@x.org\";", NULL, NULL, NULL, &cfg);
 	CHECK_STR(r.actions, "keep");
-	CHECK(strstr(r.errors, "redirect actions exceeds") != NULL);
+	CHECK(strstr(r.errors, "number of redirect actions exceeds policy "
+		     "limit") != NULL);
 	CHECK(strstr(r.errors, "t:1:") != NULL);
 	sru_free(&r);
 
@@ -237,7 +303,8 @@ UNIT_TEST(core_capabilities)
 
 UNIT_MAIN(UNIT_CASE(core_tests_and_actions),
 	  UNIT_CASE(core_duplicates_and_conflicts), UNIT_CASE(core_limits),
-	  UNIT_CASE(core_envelope_and_subaddress),
+	  UNIT_CASE(core_envelope_and_subaddress), UNIT_CASE(core_envelope_auth),
+	  UNIT_CASE(core_one_error_per_command),
 	  UNIT_CASE(core_execute_twice_and_format),
 	  UNIT_CASE(core_action_format_all_types),
 	  UNIT_CASE(core_capabilities))

@@ -17,6 +17,10 @@ UNIT_TEST(extensions_table)
 		{ "require [\"mailbox\"];\n"
 		  "if mailboxexists [\"Exists\", \"Nope\"] { discard; }", NULL,
 		  "keep", NULL },
+		{ "require [\"fileinto\", \"variables\", "
+		  "\"encoded-character\"];\nset \"m\" \"${hex:ff}rop\"; "
+		  "fileinto \"${m}\";", NULL, "keep",
+		  "invalid folder name" },
 		{ "require \"fileinto\";\nfileinto :create \"x\";", NULL, NULL,
 		  "unknown tagged argument ':create'" },
 		{ "require \"environment\";\n"

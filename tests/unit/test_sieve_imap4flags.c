@@ -25,6 +25,11 @@ UNIT_TEST(imap4flags_table)
 		{ REQ "addflag \"v\" \"one\"; if hasflag \"v\" \"ONE\" "
 		  "{ discard; }", NULL, "discard", NULL },
 		{ REQ "if hasflag \"x\" { discard; }", NULL, "keep", NULL },
+		/* a key naming several flags is matched flag by flag */
+		{ REQ "setflag \"A B\"; if hasflag :is \"b A\" "
+		  "{ discard; }", NULL, "discard", NULL },
+		{ REQ "setflag \"A\"; if hasflag :is \"b  c\" "
+		  "{ discard; }", NULL, "keep :flags \"A\"", NULL },
 		{ REQ "setflag \"x y\"; if hasflag :contains \"y\" "
 		  "{ discard; }", NULL, "discard", NULL },
 		{ "require [\"imap4flags\", \"relational\"];\n"

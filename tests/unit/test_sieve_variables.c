@@ -46,6 +46,10 @@ UNIT_TEST(variables_table)
 		  "if header :matches \"subject\" \"nomatch*\" {} "
 		  "fileinto \"${1}\";", NULL, "fileinto \"Hello World\"",
 		  NULL },
+		/* RFC 5229 3: leading zeroes in a match variable number */
+		{ REQ "if header :matches \"subject\" \"* *\" { "
+		  "fileinto \"${0002}-${00}\"; }", NULL,
+		  "fileinto \"World-Hello World\"", NULL },
 		{ REQ "if header :is \"subject\" \"Hello World\" {} "
 		  "fileinto \"[${0}]\";", NULL, "fileinto \"[]\"", NULL },
 		{ REQ "if string :is \"${undefined}\" \"\" { discard; }", NULL,
