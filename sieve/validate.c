@@ -371,6 +371,8 @@ static void prepare_strings(struct sieve_validator *v, struct sv_arg *arg,
 		if (enc && !sieve_encoded_decode(v, arg, s))
 			*ok = false;
 		s->vars = vars && memmem(s->s, s->len, "${", 2) != NULL;
+		if (s->vars && !sieve_variables_check_refs(v, arg, s))
+			*ok = false;
 	}
 }
 
