@@ -34,9 +34,11 @@ LDFLAGS += -fsanitize=address,undefined
 else
 B ?= build
 endif
+# sieve/ is searched after the system directories (-idirafter) so that no
+# engine header can ever shadow a system one for mda/, plugins or tests.
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSIREN_VERSION='"$(VERSION)"' -DSIREN_LIBDIR='"$(LIBDIR)"' \
-	-I. -Isieve -Inotify-methods
+	-I. -idirafter sieve -Inotify-methods
 LIBS := $(PKG_LIBS) -lm -ldl
 
 # ---- sources: each folder is a layer -------------------------------------
@@ -114,9 +116,11 @@ tests: $(UNIT_BIN) $(PLUGIN_SO) $(TEST_PLUGIN_SO)
 deps:
 	@scripts/deps.sh build
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 run: deps
-	@$(MAKE) --no-print-directory all
-	@mkdir -p var
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@mkdir -p var/mail var/spool
 	exec $(SIREN) lmtp -c examples/siren.conf
 
 check:

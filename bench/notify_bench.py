@@ -5,9 +5,12 @@
    script notifies slack:... with the Subject as the message; a fake Slack
    endpoint on loopback records when each notification arrives.  Latency
    = arrival at the endpoint - the LMTP 250 for that message (p50, p99).
-2. throughput: LMTP messages/s with a script that does not notify, and
-   with one that notifies an endpoint that never answers (the dispatcher
-   saturated with hanging requests); the ratio should be >= 0.9.
+2. throughput: LMTP messages/s with a script that does not notify, with
+   one that notifies an endpoint that answers at once, and with one that
+   notifies an endpoint that never answers (the dispatcher saturated with
+   hanging requests).  hang/no-notify is the brief's ratio (target 0.9);
+   hang/answering isolates the effect of the hang from the cost of the
+   durable enqueue itself.
 Only loopback, temp dirs, and processes it started (stopped by PID)."""
 import argparse
 import http.server
@@ -228,14 +231,16 @@ def main():
     print("latency (LMTP 250 -> endpoint), %(messages)d messages, "
           "%(notified)d notified: p50 %(p50_ms)s ms, p99 %(p99_ms)s ms, "
           "max %(max_ms)s ms" % lat)
-    base, hung = [], []
+    base, fast, hung = [], [], []
     for _ in range(a.rounds):	# interleaved, best of rounds
         base.append(bench_throughput(a.n, notify=False, hang=False))
+        fast.append(bench_throughput(a.n, notify=True, hang=False))
         hung.append(bench_throughput(a.n, notify=True, hang=True))
-    b, h = max(base), max(hung)
-    print("throughput, %d messages, best of %d: no notify %.0f msg/s, "
-          "notify to a hanging endpoint %.0f msg/s, ratio %.2f"
-          % (a.n, a.rounds, b, h, h / b))
+    b, f, h = max(base), max(fast), max(hung)
+    print("throughput, %d messages, best of %d: no notify %.1f msg/s, "
+          "notify (answering endpoint) %.1f msg/s, notify (hanging "
+          "endpoint) %.1f msg/s; hang/no-notify %.2f, hang/answering %.2f"
+          % (a.n, a.rounds, b, f, h, h / b, h / f))
     return 0
 
 

@@ -114,6 +114,9 @@ static const struct config_key config_keys[] = {
 	  "bound on one sendmail run or relay transaction"),
 	K("outbox", "spool", CT_STR, "./var/spool/outbox",
 	  "notification outbox directory (other [outbox] keys: see Notify)"),
+	K("notify", "plugin_dir", CT_STR, NULL,
+	  "notify plugins (*.so); default: notify/ beside the binary if it "
+	  "exists, else LIBDIR/notify"),
 };
 #undef K
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -259,7 +262,8 @@ static const char *config_check_value(const struct config_key *k,
 	long long v;
 	switch (k->type) {
 	case CT_NUM:
-		return parse_num(value, &v) ? NULL : "expected a number";
+		return parse_num(value, &v) && v >= 0 ? NULL
+		       : "expected a number (0 or more)";
 	case CT_SIZE:
 		return parse_size(value, &v) ? NULL
 		       : "expected a size (bytes, or with k/M/G)";

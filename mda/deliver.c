@@ -148,8 +148,10 @@ int cmd_deliver(int argc, char **argv)
 		fprintf(stderr, "siren deliver: <%s>: %s\n", rcpt, why);
 		rc = DX_TEMPFAIL;
 	} else {
+		struct worker_plugins *wp = worker_plugins_load(cfg);
 		a.rcpt = rcpt;
 		rc = deliver_one(cfg, u, &a);
+		worker_plugins_free(&wp);
 	}
 	user_free(&u);
 	free(rcpt);

@@ -296,6 +296,11 @@ void delivery_run(const struct config *cfg, struct delivery_msg *m,
 {
 	struct delivery_ctx d = { .cfg = cfg, .m = m, .r = r, .out = out };
 
+	if (r->user == NULL || r->user->maildir == NULL) {
+		delivery_set_outcome(out, SIREN_TEMPFAIL, "451", "4.3.0",
+				     "Temporary internal error");
+		return;
+	}
 	d.rcpt = strip_brackets(r->rcpt ? r->rcpt : "");
 	d.hostname = our_hostname(cfg);
 	build_head(&d);

@@ -20,7 +20,7 @@ void delivery_msg_free(struct delivery_msg **m);
 struct delivery_rcpt {
 	const char *env_from;        /* MAIL FROM reverse-path, "" for <> */
 	const char *rcpt;            /* RCPT TO address as given */
-	const char *orig_rcpt;       /* ORCPT or NULL */
+	const char *orig_rcpt;       /* ORCPT address (xtext-decoded) or NULL */
 	const struct user *user;     /* from userdb_lookup */
 	const char *session_id;      /* for logs */
 	const char *lhlo, *remote_ip; /* for Received: */

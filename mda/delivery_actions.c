@@ -5,7 +5,8 @@
  * this recipient's files again and answers 4xx.  Then the side effects:
  * redirect (RFC 5228 4.2; never on a Delivered-To loop), reject (an
  * RFC 3798 MDN as RFC 5429 2.2 asks, never to the null sender), notify
- * (a durable outbox job, RFC 5435).  A redirect or reject that cannot be
+ * (a durable outbox job, RFC 5435), vacation (RFC 5230, through
+ * vacation.c and the state store).  A redirect or reject that cannot be
  * submitted turns into a keep: the message is never dropped.  ereject
  * (RFC 5429 2.1) becomes the 550 reply when nothing was stored.
  */
@@ -27,6 +28,7 @@
 #include "outbox.h"
 #include "sendmail.h"
 #include "userdb.h"
+#include "vacation.h"
 #include "util.h"
 
 /* ---- stores -------------------------------------------------------------- */
@@ -172,51 +174,62 @@ static const char *first_header(struct delivery_ctx *d, const char *name)
 	return sieve_message_headers(d->m->sm, name, &v) > 0 ? v[0] : NULL;
 }
 
-/* An RFC 3798 MDN with disposition "deleted" (RFC 5429 2.2). */
-static char *mdn_text(struct delivery_ctx *d, const char *reason,
-		      size_t *len_r)
+/* The MDN's header block and first (human-readable) part. */
+static void mdn_head(struct delivery_ctx *d, struct buf *b, const char *uniq,
+		     const char *bnd, const char *reason)
 {
 	const char *pm = config_get(d->cfg, "outgoing", "postmaster");
 	const char *subject = first_header(d, "Subject");
-	const char *msgid = first_header(d, "Message-ID");
-	char date[64], *uniq = maildir_unique_name();
+	char date[64];
 	struct tm tm;
-	struct buf b = { 0 };
 	time_t now = time(NULL);
 
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	if (pm != NULL && pm[0] != '\0')
-		buf_printf(&b, "From: Mail Delivery System <%s>\n", pm);
+		buf_printf(b, "From: Mail Delivery System <%s>\n", pm);
 	else
-		buf_printf(&b, "From: Mail Delivery System <postmaster@%s>\n",
+		buf_printf(b, "From: Mail Delivery System <postmaster@%s>\n",
 			   d->hostname);
-	buf_printf(&b, "To: <%s>\nSubject: Rejected: ", d->r->env_from);
+	buf_printf(b, "To: <%s>\nSubject: Rejected: ", d->r->env_from);
 	for (const char *p = subject ? subject : ""; *p; p++)
 		if ((unsigned char)*p >= 0x20)
-			buf_append(&b, p, 1);
-	buf_printf(&b, "\nDate: %s\nMessage-ID: <%s@%s>\n"
+			buf_append(b, p, 1);
+	buf_printf(b, "\nDate: %s\nMessage-ID: <%s@%s>\n"
 		   "Auto-Submitted: auto-replied (rejected)\n"
 		   "MIME-Version: 1.0\nContent-Type: multipart/report; "
 		   "report-type=disposition-notification;\n\t"
-		   "boundary=\"%s/%s\"\n\nThis is a MIME-encapsulated "
-		   "message\n\n--%s/%s\nContent-Type: text/plain; "
+		   "boundary=\"%s\"\n\nThis is a MIME-encapsulated "
+		   "message\n\n--%s\nContent-Type: text/plain; "
 		   "charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
 		   "Your message to <%s> was automatically rejected:\n%s\n\n",
-		   date, uniq, d->hostname, uniq, d->hostname, uniq,
-		   d->hostname, d->rcpt, reason ? reason : "");
-	buf_printf(&b, "--%s/%s\nContent-Type: message/disposition-"
+		   date, uniq, d->hostname, bnd, bnd, d->rcpt,
+		   reason ? reason : "");
+}
+
+/* An RFC 3798 MDN with disposition "deleted" (RFC 5429 2.2). */
+static char *mdn_text(struct delivery_ctx *d, const char *reason,
+		      size_t *len_r)
+{
+	const char *msgid = first_header(d, "Message-ID");
+	char *uniq = maildir_unique_name();
+	/* RFC 2046 5.1.1: '/' may appear in a boundary, '@' may not */
+	char *bnd = xasprintf("%s/%s", uniq, d->hostname);
+	struct buf b = { 0 };
+
+	mdn_head(d, &b, uniq, bnd, reason);
+	buf_printf(&b, "--%s\nContent-Type: message/disposition-"
 		   "notification\n\nReporting-UA: %s; siren\n"
-		   "Final-Recipient: rfc822; %s\n", uniq, d->hostname,
-		   d->hostname, d->rcpt);
+		   "Final-Recipient: rfc822; %s\n", bnd, d->hostname, d->rcpt);
 	if (msgid != NULL)
 		buf_printf(&b, "Original-Message-ID: %s\n", msgid);
 	buf_printf(&b, "Disposition: automatic-action/MDN-sent-"
-		   "automatically; deleted\n\n--%s/%s\nContent-Type: "
-		   "message/rfc822\n\n", uniq, d->hostname);
+		   "automatically; deleted\n\n--%s\nContent-Type: "
+		   "message/rfc822\n\n", bnd);
 	for (size_t i = 0; i < d->npieces; i++)
 		buf_append(&b, d->pieces[i].data, d->pieces[i].len);
-	buf_printf(&b, "\n--%s/%s--\n", uniq, d->hostname);
+	buf_printf(&b, "\n--%s--\n", bnd);
+	free(bnd);
 	free(uniq);
 	*len_r = b.len;
 	return buf_steal(&b);
@@ -281,6 +294,39 @@ static void do_notify(struct delivery_ctx *d, const struct sieve_action *a,
 		delivery_note(d, "notify %s", id);
 	free(id);
 	free(deflt);
+}
+
+/* RFC 5230: one reply per sender per handle per period, from the null
+ * sender (section 5), to act->to.  The engine already refused replies
+ * the RFC forbids (lists, auto-submitted, null sender...). */
+static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
+{
+	const char *err = NULL;
+
+	if (a->to == NULL || a->to[0] == '\0')
+		return;
+	struct state *st = delivery_state(d);
+	if (st == NULL) {
+		log_warnx("rcpt=<%s>: vacation to <%s> not sent: no state "
+			  "store", d->rcpt, a->to);
+		return;
+	}
+	if (!vacation_should_send(st, a, d->m->arrival)) {
+		delivery_note(d, "vacation (already replied)");
+		return;
+	}
+	size_t len;
+	char *text = vacation_build_reply(a, d->m->sm, d->r->user->address,
+					  d->hostname, time(NULL), &len);
+	const char *rcpts[] = { a->to };
+	enum siren_status st2 = sendmail_send(d->cfg, "", rcpts, 1, text, len,
+					      &err);
+	free(text);
+	if (st2 == SIREN_OK)
+		delivery_note(d, "vacation %s", a->to);
+	else	/* a side effect: the reply stays 250 */
+		delivery_user_log(d, "vacation reply to <%s> not sent: %s",
+				  a->to, err ? err : "?");
 }
 
 /* ---- the action list ------------------------------------------------------ */
@@ -359,10 +405,7 @@ static bool act_side(struct delivery_ctx *d, const struct sieve_action *a,
 		do_notify(d, a, ss->mailbox);
 		break;
 	case SIEVE_ACT_VACATION:
-		log_warnx("session=%s rcpt=<%s>: vacation reply to <%s> not "
-			  "sent: vacation is not built into this siren",
-			  d->r->session_id ? d->r->session_id : "-", d->rcpt,
-			  a->to ? a->to : "?");
+		do_vacation(d, a);
 		break;
 	default:
 		break;

@@ -20,8 +20,10 @@
 #include "config.h"
 #include "delivery.h"
 #include "delivery_private.h"
+#include "duplicate.h"
 #include "log.h"
 #include "maildir.h"
+#include "plugin.h"
 #include "state.h"
 #include "userdb.h"
 #include "util.h"
@@ -152,43 +154,26 @@ struct state *delivery_state(struct delivery_ctx *d)
 	return d->state;
 }
 
-static char *duplicate_key(const char *handle, const char *id)
-{
-	return xasprintf("%s %s", handle ? handle : "", id ? id : "");
-}
-
 /* RFC 7352: has this id been seen under handle within its period?  An
  * unreadable store answers "not seen": delivering twice beats losing. */
 static bool cb_duplicate_check(void *ctx, const char *handle, const char *id)
 {
 	struct delivery_ctx *d = ctx;
-	struct state *st = delivery_state(d);
+	struct duplicate_ctx dc = { delivery_state(d), d->m->arrival };
 
-	if (st == NULL)
-		return false;
-	char *key = duplicate_key(handle, id);
-	bool seen = state_seen(st, "duplicate", key, d->m->arrival);
-	free(key);
-	return seen;
+	return dc.st != NULL && duplicate_check(&dc, handle, id);
 }
 
 void delivery_mark_duplicates(struct delivery_ctx *d)
 {
 	for (size_t r = 0; r < d->nres; r++) {
-		size_t n = sieve_result_duplicate_count(d->res[r]);
-		for (size_t i = 0; i < n; i++) {
-			const char *handle, *id;
-			unsigned long secs;
-			sieve_result_duplicate(d->res[r], i, &handle, &id,
-					       &secs);
-			struct state *st = delivery_state(d);
-			char *key = duplicate_key(handle, id);
-			if (st == NULL || state_mark(st, "duplicate", key,
-						     d->m->arrival, secs) < 0)
-				log_warnx("rcpt=<%s>: duplicate mark %s not "
-					  "recorded", d->rcpt, key);
-			free(key);
-		}
+		if (sieve_result_duplicate_count(d->res[r]) == 0)
+			continue;
+		struct state *st = delivery_state(d);
+		if (st == NULL ||
+		    duplicate_commit(st, d->res[r], d->m->arrival) < 0)
+			log_warnx("rcpt=<%s>: duplicate marks not recorded",
+				  d->rcpt);
 	}
 }
 
@@ -282,7 +267,9 @@ void delivery_run_sieve(struct delivery_ctx *d)
 	};
 
 	config_sieve(d->cfg, &sc);
-	sc.notify = notify_registry;
+	/* notify URIs are checked by the plugins (plugin.h) */
+	sc.notify = notify_registry ? notify_registry
+				    : plugin_notify_registry(d->cfg);
 	d->keep_state = true;	/* no script at all: keep */
 	bool go = run_list(d, before, &sc, &env);
 	if (go && u->sieve_script != NULL && u->sieve_script[0] != '\0')

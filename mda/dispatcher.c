@@ -5,7 +5,8 @@
  * for mailto), and records the outcome: delivered -> job removed, retry ->
  * retry/ with full-jitter backoff (Retry-After honoured, capped) until
  * [outbox] max_age, failed -> dead/ with the reason.  At start, jobs left
- * in cur/ by a crash go back to new/.  Per-user rate limits and
+ * in cur/ by a crash go back to new/.  A per-host cap keeps one slow host
+ * from taking every request slot.  Per-user rate limits and
  * suppression of identical notifications live in memory only (RFC 5435
  * section 8: throttling MAY drop requests): a restart forgets them.
  */
@@ -42,6 +43,7 @@ struct run {
 	struct siren_notify_request req;
 	struct siren_notify_http http;
 	struct http_call *call;
+	char host[300];		/* "host:port" for the per-host cap */
 	struct run *next;
 };
 
@@ -71,6 +73,8 @@ struct disp {
 	CURLM *multi;
 	struct run *runs;
 	int inflight;
+	struct run *waiting, **waiting_tail; /* prepared, host at its cap */
+	int nwaiting;
 	char **pending;		/* ids from the last scan of new/ */
 	size_t npending, ipending;
 	struct due *due;	/* jobs waiting in retry/ */
@@ -348,6 +352,55 @@ static void start_deliver(struct disp *d, struct run *run)
 	run_free(&run);
 }
 
+/* "host:port" of the request URL (empty when unparsable). */
+static void run_host(struct run *run)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+
+	if (curl_url_set(u, CURLUPART_URL, run->http.url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		snprintf(run->host, sizeof(run->host), "%s:%s", host, port);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+static int host_inflight(const struct disp *d, const char *host)
+{
+	int n = 0;
+
+	for (const struct run *r = d->runs; r; r = r->next)
+		n += !strcmp(r->host, host);
+	return n;
+}
+
+/* Move waiting runs into the multi handle, in order, as far as the total
+ * and per-host caps allow: a slow host never takes every slot. */
+static void start_waiting(struct disp *d)
+{
+	struct run **p = &d->waiting;
+
+	while (*p && d->inflight < d->set.concurrency) {
+		struct run *run = *p;
+		if (d->set.per_host > 0 &&
+		    host_inflight(d, run->host) >= d->set.per_host) {
+			p = &run->next;
+			continue;
+		}
+		*p = run->next;
+		d->nwaiting--;
+		curl_multi_add_handle(d->multi, http_call_easy(run->call));
+		run->next = d->runs;
+		d->runs = run;
+		d->inflight++;
+	}
+	d->waiting_tail = &d->waiting;
+	while (*d->waiting_tail)
+		d->waiting_tail = &(*d->waiting_tail)->next;
+}
+
 static void start_http(struct disp *d, struct run *run)
 {
 	const struct siren_notify_method *m = run->plugin->method;
@@ -366,10 +419,12 @@ static void start_http(struct disp *d, struct run *run)
 		free(err);
 		return;
 	}
-	curl_multi_add_handle(d->multi, http_call_easy(run->call));
-	run->next = d->runs;
-	d->runs = run;
-	d->inflight++;
+	run_host(run);
+	run->next = NULL;
+	*d->waiting_tail = run;
+	d->waiting_tail = &run->next;
+	d->nwaiting++;
+	start_waiting(d);
 }
 
 static void start_job(struct disp *d, const char *id, enum outbox_state from)
@@ -437,11 +492,20 @@ static void rescan_new(struct disp *d)
 }
 
 /* Start what fits: queued new/ jobs first, then due retries. */
+static int has_room(const struct disp *d)
+{
+	/* Claim no more than one concurrency's worth beyond what is sent,
+	 * so jobs held by the per-host cap stay bounded. */
+	return d->inflight < d->set.concurrency &&
+	       d->nwaiting < d->set.concurrency;
+}
+
 static void start_ready(struct disp *d, time_t now)
 {
-	while (d->inflight < d->set.concurrency && d->ipending < d->npending)
+	start_waiting(d);
+	while (has_room(d) && d->ipending < d->npending)
 		start_job(d, d->pending[d->ipending++], OUTBOX_NEW);
-	for (size_t i = 0; i < d->ndue && d->inflight < d->set.concurrency;) {
+	for (size_t i = 0; i < d->ndue && has_room(d);) {
 		if (d->due[i].when > now) {
 			i++;
 			continue;
@@ -458,9 +522,9 @@ static int next_timeout_ms(struct disp *d, time_t now)
 {
 	long long ms = DISP_RESCAN_MS;
 
-	if (d->inflight >= d->set.concurrency)
+	if (!has_room(d))
 		return (int)ms;	/* curl's own activity wakes us */
-	if (d->ipending < d->npending && d->inflight < d->set.concurrency)
+	if (d->ipending < d->npending)
 		return 0;
 	for (size_t i = 0; i < d->ndue; i++) {
 		long long t = (d->due[i].when - now) * 1000;
@@ -531,7 +595,7 @@ static void loop(struct disp *d)
 {
 	struct timespec last_scan = { 0 }, now;
 	time_t stop_deadline = 0;
-	int running = 0, woken = 1;
+	int running = 0, need_scan = 1;	/* sticky until a rescan */
 
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -542,8 +606,9 @@ static void loop(struct disp *d)
 		if (!disp_stop) {
 			long long since = (now.tv_sec - last_scan.tv_sec) * 1000LL +
 					  (now.tv_nsec - last_scan.tv_nsec) / 1000000;
-			if ((woken || since >= DISP_RESCAN_MS) &&
+			if ((need_scan || since >= DISP_RESCAN_MS) &&
 			    d->ipending >= d->npending) {
+				need_scan = 0;
 				rescan_new(d);
 				last_scan = now;
 				throttle_prune(d, time(NULL));
@@ -555,7 +620,9 @@ static void loop(struct disp *d)
 		if (disp_stop && (d->inflight == 0 || time(NULL) >= stop_deadline))
 			break;
 		int timeout = disp_stop ? 200 : next_timeout_ms(d, time(NULL));
-		woken = wait_events(d, timeout);
+		if (need_scan && has_room(d) && !disp_stop)
+			timeout = 0;	/* a wake-up arrived while busy */
+		need_scan |= wait_events(d, timeout);
 	}
 }
 
@@ -584,6 +651,7 @@ static int disp_open(struct disp *d, const struct config *cfg, int wake_fd)
 	d->cfg = cfg;
 	d->wake_fd = wake_fd;
 	d->wake_fifo = -1;
+	d->waiting_tail = &d->waiting;
 	if (notify_job_settings(cfg, &d->set, &err) < 0) {
 		log_warnx("%s", err);
 		free(err);
@@ -610,6 +678,11 @@ static int disp_open(struct disp *d, const struct config *cfg, int wake_fd)
 
 static void disp_close(struct disp *d)
 {
+	while (d->waiting) {
+		struct run *run = d->waiting;
+		d->waiting = run->next;
+		run_free(&run);	/* stays in cur/: resent at start */
+	}
 	while (d->runs) {
 		struct run *run = d->runs;
 		d->runs = run->next;

@@ -37,8 +37,11 @@ static int listen_unix(const char *path, mode_t mode, char **error_r)
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
+	/* The socket is born with its final mode: no window with another. */
+	mode_t old = umask(0777 & ~mode);
+	int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc < 0 || chmod(path, mode) < 0 || listen(fd, SOMAXCONN) < 0) {
 		*error_r = xasprintf("unix:%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -437,8 +437,10 @@ static void cmd_bdat(struct lmtp_session *s, char *args)
 		reply_error(s, "501 5.5.4 Syntax: BDAT octets [LAST]");
 		return;
 	}
-	/* Take the chunk in full, or count it and drop it once over. */
-	bool fits = s->msg_size + n <= s->lc->max_message_size;
+	/* Take the chunk in full, or count it and drop it once over (no
+	 * sum that could wrap: n comes from the client). */
+	size_t max = s->lc->max_message_size;
+	bool fits = s->msg_size <= max && n <= max - s->msg_size;
 	enum lmtp_io_status st = lmtp_io_octets(&s->io, &s->msg, n,
 						fits ? (size_t)-1 : 0,
 						s->lc->data_timeout_ms);
@@ -446,7 +448,7 @@ static void cmd_bdat(struct lmtp_session *s, char *args)
 		io_abort(s, st);
 		return;
 	}
-	s->msg_size += n;
+	s->msg_size = fits ? s->msg_size + (size_t)n : max + 1;
 	s->bdat = true;
 	if (s->env_from == NULL || s->nrcpts == 0) {
 		/* RFC 3030 2: the chunk is read, then refused. */

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pwd.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +31,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "dispatcher.h"
 #include "listen.h"
 #include "lmtp.h"
 #include "log.h"
@@ -55,6 +58,11 @@ struct master {
 	struct child *children;
 	size_t nchildren;
 	unsigned long sessions;	/* for session ids */
+	struct worker_plugins *plugins;	/* notify URI validation */
+	pid_t dispatcher;	/* 0: not running */
+	time_t dispatcher_started;
+	int dispatcher_delay;	/* seconds between restarts, 5..300 */
+	bool dispatcher_hold;	/* exited 78: wait for a reload */
 };
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
@@ -115,12 +123,78 @@ static void master_reload(struct master *m)
 		free(err);
 		return;
 	}
+	worker_plugins_free(&m->plugins);
 	config_free(&m->cfg);
 	userdb_free(&m->db);
 	m->cfg = cfg;
 	m->db = db;
+	m->plugins = worker_plugins_load(cfg);
 	log_info("configuration reloaded from %s (listeners unchanged)",
 		 config_path(cfg));
+	/* The dispatcher reads its config once: restart it on the new one. */
+	m->dispatcher_hold = false;
+	m->dispatcher_started = 0;
+	m->dispatcher_delay = 0;
+	if (m->dispatcher > 0)
+		kill(m->dispatcher, SIGTERM);
+}
+
+/* ---- the dispatcher ------------------------------------------------- */
+
+static void master_close_inherited(struct master *m)
+{
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	for (size_t i = 0; i < m->nls; i++)
+		close(m->ls[i].fd);
+}
+
+/* Fork the outbox dispatcher.  Restarts back off from 5 s to 5 min
+ * while it keeps failing, so a broken one does not spin or flood logs. */
+static void master_dispatcher(struct master *m)
+{
+	time_t now = time(NULL);
+	if (m->dispatcher > 0 || m->dispatcher_hold ||
+	    now - m->dispatcher_started < m->dispatcher_delay)
+		return;
+	m->dispatcher_started = now;
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_warn("fork for the dispatcher");
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGPIPE, SIG_IGN);
+		master_close_inherited(m);
+		prctl(PR_SET_NAME, "siren-dispatch");
+		log_set_prefix("dispatcher: ");
+		_exit(dispatcher_main(m->cfg, -1));
+	}
+	m->dispatcher = pid;
+	log_debug("dispatcher started, pid %ld", (long)pid);
+}
+
+static void master_dispatcher_exited(struct master *m, int status)
+{
+	m->dispatcher = 0;
+	if (time(NULL) - m->dispatcher_started > 300)
+		m->dispatcher_delay = 5;	/* it had been running fine */
+	else if (m->dispatcher_delay < 300)
+		m->dispatcher_delay = m->dispatcher_delay ? m->dispatcher_delay * 2
+							  : 5;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 78) {
+		log_warnx("dispatcher refused the configuration; notifications "
+			  "wait in the outbox until a reload");
+		m->dispatcher_hold = true;
+	} else if (!got_term && !(WIFEXITED(status) &&
+				  WEXITSTATUS(status) == 0)) {
+		log_warnx("dispatcher ended (%s %d), restarting in %ds",
+			  WIFSIGNALED(status) ? "signal" : "exit status",
+			  WIFSIGNALED(status) ? WTERMSIG(status)
+					      : WEXITSTATUS(status),
+			  m->dispatcher_delay);
+	}
 }
 
 /* ---- privileges ----------------------------------------------------- */
@@ -187,12 +261,14 @@ master_child(struct master *m, int fd, const char *ip, const char *id)
 	signal(SIGHUP, SIG_IGN);	/* the master reloads, not us */
 	signal(SIGCHLD, SIG_DFL);	/* sendmail children are waited for */
 	signal(SIGPIPE, SIG_IGN);
-	close(sig_pipe[0]);
-	close(sig_pipe[1]);
-	for (size_t i = 0; i < m->nls; i++)
-		close(m->ls[i].fd);
-	int flags = fcntl(fd, F_GETFL);
+	master_close_inherited(m);
+	prctl(PR_SET_NAME, "siren-session");	/* what ps shows */
+	int flags = fcntl(fd, F_GETFL), one = 1;
 	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	/* Replies are already gathered per pipelined group (lmtp_io.c):
+	 * Nagle would only hold the next group behind a delayed ACK. */
+	if (strcmp(ip, "unix"))
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	worker_session(m->cfg, m->db, fd, ip, id);
 	close(fd);
 	_exit(0);
@@ -243,6 +319,10 @@ static void master_reap(struct master *m)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->dispatcher) {
+			master_dispatcher_exited(m, status);
+			continue;
+		}
 		for (size_t i = 0; i < m->nchildren; i++) {
 			if (m->children[i].pid != pid)
 				continue;
@@ -274,6 +354,7 @@ static void master_drain_signals(void)
 static void master_loop(struct master *m)
 {
 	struct pollfd *pfd = xcalloc(m->nls + 1, sizeof(*pfd));
+	master_dispatcher(m);
 	while (!got_term) {
 		long max = config_get_num(m->cfg, "server", "max_connections",
 					  128);
@@ -300,6 +381,8 @@ static void master_loop(struct master *m)
 		for (size_t i = 0; rc > 0 && !got_term && i < m->nls; i++)
 			if (pfd[i + 1].revents & POLLIN)
 				master_accept(m, m->ls[i].fd);
+		if (!got_term)
+			master_dispatcher(m);
 	}
 	free(pfd);
 }
@@ -315,19 +398,29 @@ static void master_shutdown(struct master *m)
 	log_info("shutting down: %zu sessions in flight", m->nchildren);
 	for (size_t i = 0; i < m->nchildren; i++)
 		kill(m->children[i].pid, SIGTERM);
+	if (m->dispatcher > 0)
+		kill(m->dispatcher, SIGTERM);
 	time_t deadline = time(NULL) + grace;
-	while (m->nchildren > 0 && time(NULL) < deadline) {
+	while ((m->nchildren > 0 || m->dispatcher > 0) &&
+	       time(NULL) < deadline) {
 		master_reap(m);
-		if (m->nchildren)
+		if (m->nchildren || m->dispatcher > 0)
 			usleep(50 * 1000);
+	}
+	if (m->dispatcher > 0) {
+		log_warnx("dispatcher still running after %llds, killed", grace);
+		kill(m->dispatcher, SIGKILL);
 	}
 	for (size_t i = 0; i < m->nchildren; i++) {
 		log_warnx("session=%s still running after %llds, killed",
 			  m->children[i].id, grace);
 		kill(m->children[i].pid, SIGKILL);
 	}
-	while (m->nchildren > 0 && waitpid(-1, NULL, 0) > 0)
-		master_reap(m);
+	for (int i = 0; i < 100 && (m->nchildren > 0 || m->dispatcher > 0);
+	     i++) {
+		master_reap(m);	/* SIGKILLed: gone within moments */
+		usleep(20 * 1000);
+	}
 }
 
 /* ---- the command ---------------------------------------------------- */
@@ -348,6 +441,11 @@ static int master_start(struct master *m, bool verbose)
 		free(err);
 		return EX_CONFIG_;
 	}
+	if (config_get_num(m->cfg, "server", "max_connections", 128) < 1) {
+		fprintf(stderr, "siren lmtp: %s: [server] max_connections must "
+			"be at least 1\n", config_path(m->cfg));
+		return EX_CONFIG_;
+	}
 	const char *log = config_get(m->cfg, "server", "log");
 	log_init("siren", log && !strcmp(log, "syslog"),
 		 verbose || config_get_bool(m->cfg, "server", "verbose", 0));
@@ -365,6 +463,7 @@ static int master_start(struct master *m, bool verbose)
 		return EX_CONFIG_;
 	for (size_t i = 0; i < m->nls; i++)
 		log_info("listening on %s", m->ls[i].spec);
+	m->plugins = worker_plugins_load(m->cfg);
 	return EX_OK_;
 }
 
@@ -394,6 +493,7 @@ int cmd_lmtp(int argc, char **argv)
 	}
 	listen_close_all(&m.ls, m.nls, 1);
 	free(m.children);
+	worker_plugins_free(&m.plugins);
 	userdb_free(&m.db);
 	config_free(&m.cfg);
 	return rc;

@@ -34,6 +34,7 @@ int notify_job_settings(const struct config *cfg, struct outbox_settings *s,
 	s->concurrency = (int)config_get_num(cfg, "outbox", "concurrency", 16);
 	if (s->concurrency < 1)
 		s->concurrency = 1;
+	s->per_host = (int)config_get_num(cfg, "outbox", "per_host", 8);
 	s->max_age = config_get_seconds(cfg, "outbox", "max_age", 3600);
 	s->retry_base_ms = 1000 * config_get_seconds(cfg, "outbox", "retry_base", 2);
 	s->retry_cap_ms = 1000 * config_get_seconds(cfg, "outbox", "retry_cap", 300);

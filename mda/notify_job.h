@@ -19,6 +19,7 @@
 struct outbox_settings {
 	const char *spool;		/* [outbox] spool */
 	int concurrency;		/* requests in flight, default 16 */
+	int per_host;			/* of those to one host:port, 8; 0 = no cap */
 	long long max_age;		/* s a job may keep retrying, 1h */
 	long long retry_base_ms;	/* backoff base, 2 s */
 	long long retry_cap_ms;		/* backoff cap, 5 min */

@@ -232,8 +232,10 @@ static char *write_tmp(const char *spool, const char *id, const char *data,
 	size_t len = strlen(data), off = 0;
 
 	if (fd < 0) {
+		int saved = errno;
 		*error_r = seterr("create", tmp);
 		free(tmp);
+		errno = saved;	/* ENOENT: the caller creates the spool */
 		return NULL;
 	}
 	while (off < len) {
@@ -278,13 +280,14 @@ enum siren_status outbox_enqueue(const char *spool, const struct outbox_job *job
 {
 	struct outbox_record rec = { 0 };
 
-	if (outbox_init(spool, error_r) < 0)
-		return SIREN_TEMPFAIL;
 	rec.id = outbox_new_id();
 	rec.job = *job;
 	rec.created = time(NULL);
 	char *json = outbox_record_json(&rec);
 	char *tmp = write_tmp(spool, rec.id, json, error_r);
+	/* Create the spool on first use only: no mkdir calls per job. */
+	if (tmp == NULL && errno == ENOENT && outbox_init(spool, error_r) == 0)
+		tmp = write_tmp(spool, rec.id, json, error_r);
 	free(json);
 	if (tmp == NULL || publish(spool, tmp, "new", rec.id, error_r) < 0) {
 		free(tmp);

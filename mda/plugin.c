@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +24,9 @@
 #include "log.h"
 #include "plugin.h"
 #include "util.h"
+
+/* Not PATH_MAX: -Isieve makes <limits.h> the engine's sieve/limits.h. */
+#define PLUGIN_PATH_MAX 4096
 
 #ifndef SIREN_LIBDIR
 #define SIREN_LIBDIR "/usr/local/lib/siren"
@@ -45,8 +47,8 @@ struct plugin_set {
 
 const char *plugin_default_dir(void)
 {
-	static char dir[PATH_MAX];
-	char exe[PATH_MAX];
+	static char dir[PLUGIN_PATH_MAX];
+	char exe[PLUGIN_PATH_MAX];
 	struct stat st;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
@@ -115,6 +117,12 @@ static void plugin_unload(struct plugin *p)
 	if (p->method != NULL && p->method->free != NULL && p->state != NULL)
 		p->method->free(p->state);
 	free((char *)p->config.name);
+	for (size_t i = 0; i < p->config.count; i++) {
+		free((char *)p->config.keys[i]);
+		free((char *)p->config.values[i]);
+	}
+	free((void *)p->config.keys);
+	free((void *)p->config.values);
 	if (p->handle != NULL)
 		dlclose(p->handle);
 	free(p->path);
@@ -169,6 +177,26 @@ static const char *method_incomplete(const struct siren_notify_method *m)
 	return NULL;
 }
 
+/* The plugin's own copy of its section: the set may outlive the config
+ * it was loaded from (a reload frees the old one). */
+static void copy_section(struct plugin *p, plugin_section_fn *section,
+			 const void *section_ctx)
+{
+	const char *const *keys = NULL, *const *values = NULL;
+	size_t n = section ? section(section_ctx, p->config.name, &keys,
+				     &values) : 0;
+	const char **k = xcalloc(n + 1, sizeof(*k));
+	const char **v = xcalloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; i < n; i++) {
+		k[i] = xstrdup(keys[i]);
+		v[i] = xstrdup(values[i] ? values[i] : "");
+	}
+	p->config.keys = k;
+	p->config.values = v;
+	p->config.count = n;
+}
+
 static int plugin_init(struct plugin_set *set, struct plugin *p,
 		       const struct siren_notify_host *host,
 		       plugin_section_fn *section, const void *section_ctx)
@@ -189,9 +217,7 @@ static int plugin_init(struct plugin_set *set, struct plugin *p,
 	}
 	p->config.name = xasprintf("notify.%s", p->method->name);
 	p->config.get = section_get;
-	if (section != NULL)
-		p->config.count = section(section_ctx, p->config.name,
-					  &p->config.keys, &p->config.values);
+	copy_section(p, section, section_ctx);
 	if (p->method->init(host, &p->config, &p->state, &error) != 0) {
 		set_error(set, "plugin %s: init: %s", p->file,
 			  error ? error : "failed");

@@ -21,7 +21,8 @@ struct plugin {
 	char *path;		/* full path of the .so */
 	const char *file;	/* basename of path ("slack.so") */
 	void *handle;		/* dlopen handle */
-	struct siren_notify_config config; /* its [notify.NAME] section */
+	struct siren_notify_config config; /* its [notify.NAME] section,
+					    * copied: owned by the set */
 };
 
 struct plugin_set;
@@ -56,6 +57,14 @@ struct plugin_set *plugin_set_load(const char *dir,
  * the sections of cfg. */
 struct plugin_set *plugin_set_load_config(const struct config *cfg,
 					  const struct siren_notify_host *host);
+/* The process-wide registry for the Sieve engine in the delivery path:
+ * on first use (or for another cfg) loads the plugins as
+ * plugin_set_load_config does with plugin_host_init's services.  The
+ * returned struct's address never changes; plugin_notify_free() unloads. */
+const struct sieve_notify_registry *
+plugin_notify_registry(const struct config *cfg);
+void plugin_notify_free(void);
+
 /* Calls each plugin's free(), dlcloses, frees, sets *set = NULL. */
 void plugin_set_free(struct plugin_set **set);
 

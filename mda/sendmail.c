@@ -217,27 +217,35 @@ struct smtp {
 	char reply[512];	/* last reply line, for errors */
 };
 
-static int smtp_connect(struct smtp *s, const char *relay)
+/* "host:port", "[v6]:port" or "host" (port 25). */
+static int smtp_parse_relay(const char *relay, char host[256], char port[16])
 {
-	char host[256], port[16] = "25";
 	const char *colon = strrchr(relay, ':');
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 
-	if (relay[0] == '[') {	/* [v6]:port */
+	snprintf(port, 16, "25");
+	if (relay[0] == '[') {
 		const char *end = strchr(relay, ']');
 		if (end == NULL || end - relay > 254)
 			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(end - relay - 1),
-			 relay + 1);
+		snprintf(host, 256, "%.*s", (int)(end - relay - 1), relay + 1);
 		if (end[1] == ':')
-			snprintf(port, sizeof(port), "%s", end + 2);
+			snprintf(port, 16, "%s", end + 2);
 	} else if (colon != NULL) {
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - relay),
-			 relay);
-		snprintf(port, sizeof(port), "%s", colon + 1);
+		snprintf(host, 256, "%.*s", (int)(colon - relay), relay);
+		snprintf(port, 16, "%s", colon + 1);
 	} else {
-		snprintf(host, sizeof(host), "%s", relay);
+		snprintf(host, 256, "%s", relay);
 	}
+	return 0;
+}
+
+static int smtp_connect(struct smtp *s, const char *relay)
+{
+	char host[256], port[16];
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+
+	if (smtp_parse_relay(relay, host, port) < 0)
+		return -1;
 	if (getaddrinfo(host, port, &hints, &res) != 0)
 		return -1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

@@ -6,12 +6,18 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "sieve.h"
+#include "siren-notify.h"
 
 #include "delivery.h"
 #include "lmtp.h"
 #include "log.h"
+#include "plugin.h"
+#include "util.h"
 #include "userdb.h"
 #include "worker.h"
 
@@ -94,4 +100,33 @@ void worker_session(const struct config *cfg, const struct userdb *db,
 	log_debug("session=%s connect from %s", session_id, remote_ip);
 	unsigned n = lmtp_session(fd, &lc, &hooks, remote_ip, session_id);
 	log_debug("session=%s closed after %u messages", session_id, n);
+}
+
+struct worker_plugins {
+	struct siren_notify_host host;
+	struct plugin_set *set;
+	struct sieve_notify_registry reg;
+};
+
+struct worker_plugins *worker_plugins_load(const struct config *cfg)
+{
+	struct worker_plugins *wp = xcalloc(1, sizeof(*wp));
+	plugin_host_init(&wp->host, cfg);
+	wp->set = plugin_set_load_config(cfg, &wp->host);
+	plugin_registry(wp->set, &wp->reg);
+	delivery_set_notify_registry(&wp->reg);
+	log_debug("%zu notify plugins loaded for script validation",
+		  plugin_set_count(wp->set));
+	return wp;
+}
+
+void worker_plugins_free(struct worker_plugins **wpp)
+{
+	struct worker_plugins *wp = *wpp;
+	if (wp == NULL)
+		return;
+	delivery_set_notify_registry(NULL);
+	plugin_set_free(&wp->set);
+	free(wp);
+	*wpp = NULL;
 }

@@ -6,6 +6,7 @@
 #define SIREN_WORKER_H
 
 #include "config.h"
+#include "delivery.h"
 #include "userdb.h"
 
 /* Serve the connection on fd, then return (the caller exits).  cfg and
@@ -20,5 +21,12 @@ void worker_deliver_as_user(const struct config *cfg,
 			    struct delivery_msg *m,
 			    const struct delivery_rcpt *r,
 			    struct delivery_outcome *out);
+
+/* The notify plugins, loaded once so compiling a script can validate
+ * notify method URIs (RFC 5435 3.2) the way the dispatcher will send
+ * them; installed as delivery's registry until worker_plugins_free. */
+struct worker_plugins;
+struct worker_plugins *worker_plugins_load(const struct config *cfg);
+void worker_plugins_free(struct worker_plugins **wp);
 
 #endif

@@ -85,13 +85,14 @@ static size_t sv_qp_soft_break(const char *in, size_t i, size_t len)
 void sv_qp_decode(struct sv_str *b, const char *in, size_t len, bool header)
 {
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (header && c == '_') {
+		size_t run = i;
+		while (i < len && in[i] != '=' && !(header && in[i] == '_'))
+			i++;
+		sv_str_add(b, in + run, i - run);	/* literal text */
+		if (i == len)
+			break;
+		if (in[i] == '_') {
 			sv_str_addc(b, ' ');
-			continue;
-		}
-		if (c != '=') {
-			sv_str_addc(b, (char)c);
 			continue;
 		}
 		int hi = i + 1 < len ? sv_hex_value((unsigned char)in[i + 1]) : -1;

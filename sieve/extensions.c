@@ -63,15 +63,15 @@ const struct sieve_extension_def *const sieve_extensions[] = {
 	&sieve_ext_subaddress,
 	&sieve_ext_imap4flags,
 	&sieve_ext_regex,
-	&sieve_ext_mailbox,
-	&sieve_ext_ihave,
-	&sieve_ext_environment,
 	&sieve_ext_enotify,
 	&sieve_ext_vacation,
 	&sieve_ext_vacation_seconds,
 	&sieve_ext_duplicate,
 	&sieve_ext_date,
 	&sieve_ext_index,
+	&sieve_ext_mailbox,
+	&sieve_ext_ihave,
+	&sieve_ext_environment,
 	NULL
 };
 

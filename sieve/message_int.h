@@ -17,6 +17,7 @@
 #define SV_MIME_MAX_DEPTH	32	/* multipart / message nesting */
 #define SV_MIME_MAX_PARTS	2000	/* MIME parts per message */
 #define SV_MIME_MAX_DECODED	(16u << 20) /* decoded body bytes in total */
+#define SV_MIME_MAX_BOUNDARY	200	/* RFC 2046 says 70; some exceed */
 
 /* One header field: name and raw value spans inside the message data.
  * The value runs from after the colon to the end of the field, folding
@@ -61,6 +62,11 @@ char *sv_header_unfold(struct sv_arena *arena, const char *v, size_t len);
 /* First field named name (case-insensitive) in blk, unfolded, or NULL. */
 char *sv_header_block_get(struct sv_arena *arena,
 			  const struct sv_header_block *blk, const char *name);
+
+/* Parameter name of a MIME field value ("text/plain; charset=x"), RFC
+ * 2231 sections and charsets resolved (UTF-8, arena), or NULL. */
+char *sv_mime_param(struct sv_arena *arena, const char *value,
+		    const char *name);
 
 /* Decoders into b (appending).  Base64 skips anything outside the
  * alphabet; quoted-printable honours soft breaks and keeps invalid

@@ -1,13 +1,13 @@
 /*
  * mime.c: the MIME tree (RFC 2045, RFC 2046 5.1 multipart with
- * boundaries, 5.2.1 message/rfc822) and the body parts of the body
- * extension (RFC 5173 5), parsed on the first body test and cached in the
- * message.  Missing Content-Type is text/plain (message/rfc822 inside
+ * boundaries, 5.2.1 message/rfc822; RFC 6532 message/global alike) and
+ * the body parts of the body extension (RFC 5173 5), parsed on the first
+ * body test and cached in the message.  Missing Content-Type is text/plain (message/rfc822 inside
  * multipart/digest); base64 and quoted-printable are decoded, text is
  * converted to UTF-8 by its charset parameter.  Caps: nesting
  * SV_MIME_MAX_DEPTH, SV_MIME_MAX_PARTS parts, SV_MIME_MAX_DECODED decoded
- * bytes per message (beyond it parts are cut short).  Left out: RFC 2231
- * parameter continuations, message/partial reassembly.
+ * bytes per message (beyond it parts are cut short).  Parameters:
+ * mime_param.c.  Left out: message/partial reassembly.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -71,43 +71,6 @@ static bool sv_type_valid(const char *t)
 	return true;
 }
 
-/* Value of parameter name in the ";"-separated list at p (arena). */
-static char *sv_param(struct sv_arena *a, const char *p, const char *name)
-{
-	size_t nlen = strlen(name);
-
-	while ((p = strchr(p, ';')) != NULL) {
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (strncasecmp(p, name, nlen) != 0)
-			continue;
-		const char *v = p + nlen;
-		while (isspace((unsigned char)*v))
-			v++;
-		if (*v++ != '=')
-			continue;
-		while (isspace((unsigned char)*v))
-			v++;
-		struct sv_str b = { 0 };
-		if (*v == '"') {
-			for (v++; *v && *v != '"'; v++) {
-				if (*v == '\\' && v[1] != '\0')
-					v++;
-				sv_str_addc(&b, *v);
-			}
-		} else {
-			for (; *v && *v != ';' && !isspace((unsigned char)*v);
-			     v++)
-				sv_str_addc(&b, *v);
-		}
-		char *r = sv_arena_strdup(a, b.s ? b.s : "");
-		sv_str_free(&b);
-		return r;
-	}
-	return NULL;
-}
-
 static char *sv_lower_token(struct sv_arena *a, const char *v)
 {
 	size_t n = 0;
@@ -137,8 +100,8 @@ static char *sv_part_type(struct sv_arena *a, struct sv_mime_part *part,
 		part->type = sv_arena_strdup(a, dflt);
 	part->type_valid = sv_type_valid(part->type);
 	if (ct != NULL) {
-		part->charset = sv_param(a, ct, "charset");
-		boundary = sv_param(a, ct, "boundary");
+		part->charset = sv_mime_param(a, ct, "charset");
+		boundary = sv_mime_param(a, ct, "boundary");
 	}
 	return boundary;
 }
@@ -252,10 +215,13 @@ static void sv_part_fill(struct sv_mime_ctx *ctx, struct sv_mime_part *part,
 	part->body_len = blk->body_len;
 	if (++ctx->nparts >= SV_MIME_MAX_PARTS || depth >= SV_MIME_MAX_DEPTH)
 		return;	/* deeper structure stays opaque */
+	/* RFC 2046 5.1.1: a boundary has 1 to 70 characters; a longer one
+	 * is refused so that delimiter search stays linear */
 	if (strncmp(part->type, "multipart/", 10) == 0 && bd != NULL &&
-	    *bd != '\0')
+	    *bd != '\0' && strlen(bd) <= SV_MIME_MAX_BOUNDARY)
 		sv_split_multipart(ctx, part, bd, depth);
-	else if (strcmp(part->type, "message/rfc822") == 0 && part->has_body)
+	else if ((strcmp(part->type, "message/rfc822") == 0 ||
+		  strcmp(part->type, "message/global") == 0) && part->has_body)
 		part->child = sv_parse_part(ctx, part->body, part->body_len,
 					    "text/plain", depth + 1);
 }
@@ -424,7 +390,10 @@ static void sv_html_to_text(const char *s, size_t len, struct sv_str *b)
 				sv_str_addc(b, '&');
 			i += k + 1;
 		} else {
-			sv_str_addc(b, s[i++]);
+			size_t run = i;
+			while (i < len && s[i] != '<' && s[i] != '&')
+				i++;
+			sv_str_add(b, s + run, i - run);
 		}
 	}
 }

@@ -34,14 +34,13 @@ static size_t sv_word_parse(const char *in, size_t len, struct sv_word *w)
 	if (in[i + 2] != '?' || !strchr("BbQq", enc))
 		return 0;
 	size_t ts = i + 3;
-	for (te = ts; te + 1 < len; te++) {
+	/* encoded text holds no "?" (RFC 2047 5(3)): the first one must
+	 * end the word, which also keeps scanning linear */
+	for (te = ts; te < len && in[te] != '?'; te++)
 		if (in[te] == ' ' || in[te] == '\t' || in[te] == '\r' ||
 		    in[te] == '\n')
 			return 0;
-		if (in[te] == '?' && in[te + 1] == '=')
-			break;
-	}
-	if (te + 1 >= len)
+	if (te + 1 >= len || in[te + 1] != '=')
 		return 0;
 	memcpy(w->charset, in + cs, cse - cs);
 	w->charset[cse - cs] = '\0';

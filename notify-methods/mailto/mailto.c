@@ -313,6 +313,16 @@ static void mt_body(struct nbuf *b, const struct siren_notify_request *req,
 	free(text);
 }
 
+/* s when it is safe inside a header line and a quoted string (no
+ * controls, quotes or backslashes), else fallback. */
+static const char *mt_safe(const char *s, const char *fallback)
+{
+	if (s == NULL || *s == '\0' || notify_has_ctl(s) ||
+	    strpbrk(s, "\"\\") != NULL)
+		return fallback;
+	return s;
+}
+
 static const char *mt_from(const struct mailto *st,
 			   const struct siren_notify_request *req)
 {
@@ -320,7 +330,7 @@ static const char *mt_from(const struct mailto *st,
 		return req->from;	/* RFC 5436 2.2 */
 	if (st->from != NULL)
 		return st->from;
-	return req->env_to ? req->env_to : req->user ? req->user : "";
+	return mt_safe(req->env_to, mt_safe(req->user, "MAILER-DAEMON"));
 }
 
 static void mt_copy_headers(struct nbuf *b, const struct mt_uri *m)
@@ -357,7 +367,7 @@ static char *mt_message(const struct mailto *st,
 						 : "localhost");
 	/* RFC 5436 section 2.7: MUST add Auto-Submitted: auto-notified */
 	nbuf_printf(&b, "Auto-Submitted: auto-notified; owner-email=\"%s\"\n",
-		    req->user ? req->user : "");
+		    mt_safe(req->user, ""));
 	nbuf_puts(&b, "Precedence: bulk\n");
 	mt_priority(&b, req->importance);
 	if (req->msg_id != NULL && !notify_has_ctl(req->msg_id) &&
@@ -404,7 +414,7 @@ static void mt_send(struct mailto *st, const struct siren_notify_request *req,
 		env = "";
 	else
 		env = st->envelope_from ? st->envelope_from
-					: (req->env_to ? req->env_to : "");
+					: mt_safe(req->env_to, "");
 	r = st->host->send_mail(st->host, env, rcpts, n, msg, strlen(msg),
 				&error);
 	free(msg);

@@ -155,6 +155,11 @@ static int po_parse(struct pushover *st, const char *uri,
 	const char *bad;
 
 	memset(p, 0, sizeof(*p));
+	if (st->token == NULL) {
+		*error_r = "pushover is not enabled on this server "
+			   "([notify.pushover] token)";
+		return 0;
+	}
 	if (notify_uri_parse(uri, &p->uri, error_r) != 0)
 		return 0;
 	if (strcmp(p->uri.scheme, "pushover") != 0) {
@@ -339,15 +344,14 @@ static int po_init(const struct siren_notify_host *host,
 	const char *expire = cfg->get(cfg, "expire");
 	struct pushover *st;
 
-	if (token == NULL || *token == '\0') {
-		*error_r = notify_strdup("[notify.pushover] token is required");
-		return -1;
-	}
+	(void)error_r;
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		abort();
 	st->host = host;
-	st->token = notify_strdup(token);
+	/* Without a token the method stays loaded but every URI is invalid,
+	 * so scripts get a clear error instead of "unsupported method". */
+	st->token = token && *token ? notify_strdup(token) : NULL;
 	st->base_url = notify_strdup(base ? base : "https://api.pushover.net");
 	if (st->base_url[0] && st->base_url[strlen(st->base_url) - 1] == '/')
 		st->base_url[strlen(st->base_url) - 1] = '\0';

@@ -72,6 +72,11 @@ static int wh_check(void *state, const char *uri, const char *const *options,
 	const char *error = NULL;
 
 	(void)options, (void)noptions;
+	if (((struct webhook *)state)->keylen == 0) {
+		*error_r = "webhooks are not enabled on this server "
+			   "([notify.webhook] secret)";
+		return 0;
+	}
 	if (strlen(uri) > URL_MAX) {
 		*error_r = "webhook URL longer than 2048 characters";
 		return 0;
@@ -232,16 +237,19 @@ static void wh_result(void *state, const struct siren_notify_request *req,
 		notify_outcome(out, out->status, "webhook %.240s", reason);
 }
 
-/* whsec_<base64>: the HMAC key is the decoded bytes. */
+/* whsec_<base64>: the HMAC key is the decoded bytes.  No secret: the
+ * method is disabled (keylen 0) and check() says so. */
 static int wh_key(struct webhook *st, const char *secret, char **error_r)
 {
 	unsigned char buf[3 * 128 / 4 + 3];
 	size_t n;
 	int len;
 
-	if (secret == NULL || strncmp(secret, "whsec_", 6) != 0) {
-		*error_r = notify_strdup("[notify.webhook] secret = whsec_... "
-					 "is required");
+	if (secret == NULL || *secret == '\0')
+		return 0;	/* not enabled: check() says so */
+	if (strncmp(secret, "whsec_", 6) != 0) {
+		*error_r = notify_strdup("[notify.webhook] secret must be "
+					 "whsec_ followed by base64");
 		return -1;
 	}
 	secret += 6;

@@ -1,8 +1,8 @@
 /*
  * fuzz_message.c: libFuzzer target for the message layer alone: the
  * input is a message; every accessor (headers raw and decoded, address
- * lists, dates, all three body transforms) runs over it.  Build it by
- * hand like scripts/fuzz.sh builds fuzz_sieve.c, with this file instead.
+ * lists, dates, all three body transforms) runs over it.  `make fuzz`
+ * builds and runs it beside fuzz_sieve.c.
  */
 #include <stddef.h>
 #include <stdint.h>

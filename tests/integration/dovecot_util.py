@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from conftest import ROOT, BUILD
+from conftest import ROOT, BUILD, SIREN
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 MAIL_UID = 65534   # nobody: Dovecot refuses mail access as root

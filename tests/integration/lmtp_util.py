@@ -106,8 +106,10 @@ class Siren:
                 continue
             try:
                 with open(f"/proc/{d}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == self.proc.pid:
+                    stat = f.read()
+                fields = stat.rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.proc.pid and \
+                        "(siren-session)" in stat:
                     out.append(int(d))
             except (OSError, IndexError, ValueError):
                 pass

@@ -68,3 +68,16 @@ def test_usage_is_64(tmp_path):
     r = subprocess.run([SIREN, "deliver", "-f", "a@b"], capture_output=True,
                        timeout=10)
     assert r.returncode == 64
+
+
+def test_sieve_ereject_is_69(tmp_path):
+    conf, _ = write_conf(tmp_path)
+    sdir = tmp_path / "mail" / "example.org" / "rex" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "ereject";\nereject "not from you";\n')
+    r = deliver(conf, "-f", "a@b.example", "-a", "rex@example.org",
+                data=b"Subject: x\n\nx\n")
+    assert r.returncode == 69, r.stderr
+    assert b"550 5.7.1 not from you" in r.stderr
+    assert maildir_files(tmp_path, "rex") == []

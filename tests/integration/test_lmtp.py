@@ -2,9 +2,12 @@
 reply code, pipelining, DATA/BDAT, limits, timeouts, concurrency, and the
 process model (SIGTERM drain, SIGHUP reload, crash isolation)."""
 import os
+import pathlib
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -289,6 +292,7 @@ def test_unix_socket_listener(tmp_path):
         "listen": f"127.0.0.1:{port} unix:{sock}"})
     s = Siren(conf, port).start()
     try:
+        assert wait_for(lambda: "listening on unix:" in s.logtext(), 5)
         assert oct(os.stat(sock).st_mode & 0o777) == "0o666"
         u = socket.socket(socket.AF_UNIX)
         u.settimeout(10)
@@ -310,16 +314,19 @@ def test_unix_socket_listener(tmp_path):
 
 def test_ipv6_listener(tmp_path):
     try:
-        socket.socket(socket.AF_INET6).bind(("::1", 0))
+        with socket.socket(socket.AF_INET6) as s6:
+            s6.bind(("::1", 0))
+            port6 = s6.getsockname()[1]
     except OSError:
         pytest.skip("no IPv6 loopback here")
-    port, port6 = free_port(), free_port()
+    port = free_port()
     conf, _ = write_conf(tmp_path, port=port, server={
         "listen": f"127.0.0.1:{port} [::1]:{port6}"})
     s = Siren(conf, port).start()
     try:
+        assert "listening on [::1]:%d" % port6 in s.logtext()
         c6 = socket.create_connection(("::1", port6), 5)
-        assert c6.recv(100).startswith(b"220 ")
+        assert c6.recv(100).startswith(b"220 "), s.logtext()
         c6.close()
     finally:
         s.stop()
@@ -330,6 +337,7 @@ def test_ipv6_listener(tmp_path):
      ':3: unknown key "bogus" in [server]: bogus = 2'),
     ("[server]\nlisten = 127.0.0.1:25\n", "port 25"),
     ("[users]\nmode = static\n", "needs file"),
+    ("[server]\nmax_connections = 0\n", "at least 1"),
 ])
 def test_config_errors_exit_78(tmp_path, text, want):
     conf = tmp_path / "bad.conf"
@@ -348,3 +356,82 @@ def test_help_config_lists_keys():
                        capture_output=True, timeout=10)
     assert r.returncode == 0
     assert b"| [server] | `listen` |" in r.stdout
+
+
+def test_sieve_script_runs_per_recipient(siren):
+    sdir = siren.tmp / "mail" / "example.org" / "sam" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "fileinto";\n'
+        'if header :contains "subject" "work" { fileinto "Work"; }\n')
+    c = Client(siren.port)
+    lhlo(c)
+    c.send(txn(["sam@example.org", "tom@example.org"],
+               message("work-item")))
+    assert c.replies(6)[-2:] == ["250 2.0.0 <sam@example.org> Saved",
+                                 "250 2.0.0 <tom@example.org> Saved"]
+    work = siren.tmp / "mail" / "example.org" / "sam" / "Maildir" / ".Work"
+    assert len(os.listdir(work / "new")) == 1
+    assert maildir_files(siren.tmp, "sam") == []      # not in INBOX
+    assert len(maildir_files(siren.tmp, "tom")) == 1  # no script: keep
+    assert 'actions="fileinto' in siren.logtext()
+
+
+def test_static_users_and_uid_switch(tmp_path, make_siren):
+    # The user's home must be reachable by uid 65534: pytest's tmp_path
+    # is not (0700 parents), so use a 0755 dir of our own.
+    base = pathlib.Path(tempfile.mkdtemp(prefix="siren-uid-"))
+    os.chmod(base, 0o755)
+    home = base / "nob"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    table = tmp_path / "users"
+    table.write_text(f"nob@example.org:home={home},uid=65534,gid=65534,"
+                     f"mail=%h/Maildir,sieve=%h/active.sieve\n"
+                     f"root@example.org\n")
+    siren = make_siren(users={"mode": "static", "file": str(table)})
+    c = Client(siren.port)
+    lhlo(c)
+    c.send(txn(["nob@example.org", "someone@example.org"], message("u")))
+    r = c.replies(5)
+    assert r[2] == "550 5.1.1 <someone@example.org> User doesn't exist"
+    assert r[4] == "250 2.0.0 <nob@example.org> Saved", siren.logtext()
+    new = home / "Maildir" / "new"
+    files = os.listdir(new)
+    assert len(files) == 1
+    if os.geteuid() == 0:
+        assert os.stat(new / files[0]).st_uid == 65534
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop it")
+def test_drops_root_after_binding(make_siren):
+    siren = make_siren(server={"user": "nobody"})
+    with open(f"/proc/{siren.proc.pid}/status") as f:
+        uid_line = [ln for ln in f if ln.startswith("Uid:")][0]
+    assert uid_line.split()[1:] == ["65534"] * 4
+    c = Client(siren.port)
+    assert c.reply()[0].startswith("220 ")
+
+
+def test_readme_config_table_matches_the_code():
+    r = subprocess.run([SIREN, "lmtp", "--help-config", "--markdown"],
+                       capture_output=True, text=True, timeout=10)
+    from conftest import ROOT
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    assert r.stdout in readme, "regenerate the README's ## Configuration table"
+
+
+def test_sieve_ereject_refuses_only_that_recipient(siren):
+    sdir = siren.tmp / "mail" / "example.org" / "rex" / "sieve"
+    sdir.mkdir(parents=True)
+    (sdir / "active.sieve").write_text(
+        'require "ereject";\nereject "not from you";\n')
+    c = Client(siren.port)
+    lhlo(c)
+    c.send(txn(["rex@example.org", "amy@example.org"], message("rej")))
+    assert c.replies(6)[-2:] == [
+        "550 5.7.1 <rex@example.org> not from you",
+        "250 2.0.0 <amy@example.org> Saved"]
+    assert maildir_files(siren.tmp, "rex") == []

@@ -486,3 +486,37 @@ def test_redirect_not_followed(env_factory):
     assert nu.wait_for(lambda: nu.jobs_in(env.spool, "dead") == [jid])
     assert "302" in nu.load_job(env.spool, "dead", jid)["last_error"]
     assert len(env.ep.requests) == 1
+
+
+def test_commands_refuse_bad_config(tmp_path):
+    bad = nu.write_config(tmp_path, {"outbox": {"allow": "10.0.0.0/99"}})
+    r = nu.siren("queue", "-c", bad, "list")
+    assert r.returncode == 78 and "allow" in r.stderr
+    r = nu.siren("notify-test", "-c", bad, "slack:T1/B2/C3")
+    assert r.returncode == 78
+    r = nu.siren("queue", "-c", str(tmp_path / "missing.conf"), "list")
+    assert r.returncode == 78
+    d = nu.Dispatcher(bad, tmp_path)
+    assert d.proc.wait(10) == 78
+    d.logf.close()
+
+
+def test_per_host_cap_keeps_other_hosts_moving(env_factory, tmp_path):
+    """concurrency 2, per_host 1: two jobs to a hanging webhook host take
+    one slot, so a job to another host is sent while the second hanging
+    job still waits (without the cap both slots would hang)."""
+    env = env_factory(lambda r: "hang",
+                      outbox={"concurrency": "2", "per_host": "1",
+                              "timeout": "5"})
+    other = nu.FakeEndpoint()
+    try:
+        env.start()
+        env.enqueue(env.ep.url + "/a1", message="a1")
+        env.enqueue(env.ep.url + "/a2", message="a2")
+        env.ep.got(1)
+        env.enqueue(other.url + "/b", message="b")
+        assert len(other.got(1)) == 1
+        # The second job to the hanging host has not been sent yet.
+        assert len(env.ep.requests) == 1
+    finally:
+        other.stop()

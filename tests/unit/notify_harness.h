@@ -7,7 +7,6 @@
 #ifndef SIREN_NOTIFY_HARNESS_H
 #define SIREN_NOTIFY_HARNESS_H
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,9 @@
 #include "../../mda/plugin.h"
 #include "../../notify-methods/siren-notify.h"
 #include "unit.h"
+
+/* Not PATH_MAX: -Isieve makes <limits.h> the engine's sieve/limits.h. */
+#define TEST_PATH_MAX 4096
 
 #define HARNESS_NOW 1700000000	/* 2023-11-14T22:13:20Z */
 
@@ -119,7 +121,7 @@ static struct plugin_set *harness_set;
 static const struct plugin *harness_load(const struct harness_kv *cfg,
 					 const char *name)
 {
-	char exe[PATH_MAX], dir[PATH_MAX + 16];
+	char exe[TEST_PATH_MAX], dir[TEST_PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (harness_set != NULL)

@@ -6,10 +6,13 @@
  * failures -> 4xx with nothing left behind, before/after chain, cache.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -219,7 +222,7 @@ UNIT_TEST(test_keep_without_script_headers)
 
 	setup(NULL);
 	deliver_full(msg, "alice@example.com", "bob+tag@example.org",
-		     "rfc822;bob-alias@example.org", &out);
+		     "bob-alias@example.org", &out);
 	CHECK_INT(out.status, SIREN_OK);
 	CHECK_STR(out.code, "250");
 	CHECK_STR(out.enhanced, "2.0.0");
@@ -228,7 +231,7 @@ UNIT_TEST(test_keep_without_script_headers)
 	CHECK(text != NULL);
 	if (text != NULL) {
 		CHECK(strncmp(text, "Return-Path: <alice@example.com>\n"
-			      "X-Original-To: rfc822;bob-alias@example.org\n"
+			      "X-Original-To: bob-alias@example.org\n"
 			      "Delivered-To: bob+tag@example.org\n"
 			      "Received: from mta.example.com ([127.0.0.1])\n"
 			      "\tby mx.test with LMTP id S1\n"
@@ -480,6 +483,169 @@ UNIT_TEST(test_discard)
 	teardown();
 }
 
+UNIT_TEST(test_imap4flags_keep_and_fileinto)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require [\"imap4flags\", \"fileinto\"];\n"
+		   "addflag \"\\\\Seen\";\n"
+		   "fileinto :flags \"\\\\Flagged $Label1\" \"Tagged\";\n"
+		   "keep;\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "fileinto Tagged, keep");
+	CHECK_INT(count_files(USERDIR "/Maildir/cur"), 1);
+	CHECK_INT(count_files(USERDIR "/Maildir/.Tagged/cur"), 1);
+	char *p = path_of(USERDIR "/Maildir/.Tagged/dovecot-keywords");
+	char *kw = slurp(p);
+	CHECK_STR(kw, "0 $Label1\n");
+	free(kw);
+	free(p);
+	teardown();
+}
+
+UNIT_TEST(test_notify_queues_job)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"enotify\";\n"
+		   "notify :message \"hey\" \"mailto:pager@example.org\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK(strncmp(out.actions, "keep, notify ", 13) == 0);
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	CHECK_INT(count_files("spool/new"), 1);
+	teardown();
+}
+
+UNIT_TEST(test_duplicate_marks_after_delivery)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"duplicate\";\n"
+		   "if duplicate { discard; stop; }\n");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "keep");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "discard");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	char *p = path_of(USERDIR "/siren-state.db");
+	CHECK(access(p, F_OK) == 0);
+	free(p);
+	teardown();
+}
+
+UNIT_TEST(test_vacation_once_per_period)
+{
+	struct delivery_outcome out;
+
+	setup(NULL);
+	set_script("require \"vacation\";\n"
+		   "vacation :days 1 :subject \"Away\" \"back monday\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep, vacation alice@example.com");
+	char *p = path_of("args"), *args = slurp(p);
+	CHECK_STR(args, "-i\n-f\n<>\n--\nalice@example.com\n");
+	free(args);
+	free(p);
+	p = path_of("sent");
+	char *sent = slurp(p);
+	CHECK(sent && strstr(sent, "Subject: Away\n"));
+	CHECK(sent && strstr(sent, "back monday"));
+	CHECK(sent && strstr(sent, "Auto-Submitted: auto-replied"));
+	free(sent);
+	free(p);
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "keep, vacation (already replied)");
+	CHECK_INT(count_files(INBOX_NEW), 2);
+	/* a failing sendmail: still 250, the message kept */
+	p = path_of("rc");
+	write_text(p, "1\n", 0600);
+	free(p);
+	deliver("carol@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_INT(count_files(INBOX_NEW), 3);
+	teardown();
+}
+
+UNIT_TEST(test_autocreate_off)
+{
+	struct delivery_outcome out;
+
+	setup("[sieve]\nfileinto_autocreate = no\n");
+	set_script("require \"fileinto\";\nfileinto \"Nope\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	char *p = path_of(USERDIR "/Maildir/.Nope");
+	CHECK(access(p, F_OK) < 0);
+	free(p);
+	/* :create still creates (RFC 5490 3.2) and subscribes */
+	set_script("require [\"fileinto\", \"mailbox\"];\n"
+		   "fileinto :create \"Made\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_STR(out.actions, "fileinto Made");
+	CHECK_INT(count_files(USERDIR "/Maildir/.Made/new"), 1);
+	p = path_of(USERDIR "/Maildir/subscriptions");
+	char *subs = slurp(p);
+	CHECK_STR(subs, "V\t2\n\nMade\n");
+	free(subs);
+	free(p);
+	teardown();
+}
+
+/* [sieve] limits reach the engine; a run-time error keeps and logs. */
+UNIT_TEST(test_runtime_error_keeps_and_logs)
+{
+	struct delivery_outcome out;
+
+	setup("[sieve]\nmax_actions = 2\n");
+	set_script("require \"fileinto\";\nfileinto \"A\";\n"
+		   "fileinto \"B\";\nfileinto \"C\";\n");
+	deliver("alice@example.com", &out);
+	CHECK_INT(out.status, SIREN_OK);
+	CHECK_STR(out.actions, "keep");
+	CHECK_INT(count_files(INBOX_NEW), 1);
+	CHECK_INT(count_files(USERDIR "/Maildir/.A/new"), 0);
+	char *lp = path_of(SCRIPT ".log"), *log = slurp(lp);
+	CHECK(log != NULL && strstr(log, "run-time error") != NULL);
+	free(log);
+	free(lp);
+	teardown();
+}
+
+/* The disk refuses the write half-way (EFBIG under RLIMIT_FSIZE, as a
+ * full disk would): 4xx, no file in tmp/ or new/. */
+UNIT_TEST(test_write_failure_4xx_nothing_left)
+{
+	struct delivery_outcome out;
+	struct rlimit old, lim;
+	char *big = xmalloc(200000);
+
+	setup(NULL);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	memcpy(big, "Subject: big\r\n\r\n", 16);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 65536;
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &lim);
+	deliver_full(big, "alice@example.com", "bob@example.org", NULL, &out);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK_INT(out.status, SIREN_TEMPFAIL);
+	CHECK_STR(out.code, "451");
+	CHECK_INT(count_files(INBOX_NEW), 0);
+	CHECK_INT(count_files(USERDIR "/Maildir/tmp"), 0);
+	free(big);
+	teardown();
+}
+
 UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_fileinto),
 	  UNIT_CASE(test_hostile_mailbox_kept_in_inbox),
@@ -489,4 +655,11 @@ UNIT_MAIN(UNIT_CASE(test_keep_without_script_headers),
 	  UNIT_CASE(test_reject_sends_mdn), UNIT_CASE(test_ereject_550),
 	  UNIT_CASE(test_store_failure_4xx_and_rollback),
 	  UNIT_CASE(test_before_after_chain),
-	  UNIT_CASE(test_script_change_recompiles), UNIT_CASE(test_discard))
+	  UNIT_CASE(test_script_change_recompiles), UNIT_CASE(test_discard),
+	  UNIT_CASE(test_imap4flags_keep_and_fileinto),
+	  UNIT_CASE(test_notify_queues_job),
+	  UNIT_CASE(test_duplicate_marks_after_delivery),
+	  UNIT_CASE(test_vacation_once_per_period),
+	  UNIT_CASE(test_autocreate_off),
+	  UNIT_CASE(test_runtime_error_keeps_and_logs),
+	  UNIT_CASE(test_write_failure_4xx_nothing_left))

@@ -207,6 +207,11 @@ static const struct {
 	  GREET LHLO_REPLY "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
 	  "250 2.0.0 60 octets received\r\n"
 	  "552 5.3.4 <a@example.org> Message too big for system\r\n", "" },
+	{ "BDAT with a count that would wrap the size sum",
+	  L "MAIL FROM:<a@b>\r\nRCPT TO:<a@example.org>\r\nBDAT 4\r\nabcd"
+	  "BDAT 18446744073709551614\r\nxy",
+	  GREET LHLO_REPLY "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"
+	  "250 2.0.0 4 octets received\r\n", "" },
 	{ "other commands",
 	  "NOOP\r\nVRFY alice\r\nHELP\r\nEHLO x\r\nFOO\r\nRSET x\r\n"
 	  "LHLO\r\nQUIT\r\n",
@@ -218,6 +223,17 @@ static const struct {
 	  "500 5.5.1 Unknown command\r\n"
 	  "501 5.5.4 Syntax error: no parameters allowed\r\n"
 	  "501 5.5.4 Syntax: LHLO hostname\r\n" BYE, "" },
+	{ "hostile arguments",
+	  L "MAIL FROM:<unterminated\r\nMAIL FROM:<a@b>junk\r\n"
+	  "MAIL FROM:<@route,@x:a@b> SIZE=abc\r\nMAIL FROM:<\"q>\"@b>\r\n"
+	  "RCPT TO:<>\r\nBDAT 99999999999999999999999\r\nBDAT -1\r\n",
+	  GREET LHLO_REPLY "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"
+	  "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"
+	  "501 5.5.4 Bad SIZE= value\r\n250 2.1.0 Ok\r\n"
+	  "501 5.5.4 Syntax: RCPT TO:<address>\r\n"
+	  "501 5.5.4 Syntax: BDAT octets [LAST]\r\n"
+	  "501 5.5.4 Syntax: BDAT octets [LAST]\r\n"
+	  "421 4.7.0 test.host Too many errors, closing connection\r\n", "" },
 	{ "too many errors",
 	  "A\r\nB\r\nC\r\nD\r\nE\r\nF\r\nNOOP\r\n",
 	  GREET "500 5.5.1 Unknown command\r\n500 5.5.1 Unknown command\r\n"

@@ -40,6 +40,7 @@ UNIT_TEST(test_settings_defaults)
 	CHECK_INT(notify_job_settings(cfg, &s, &err), 0);
 	CHECK_STR(s.spool, "./var/spool/outbox");
 	CHECK_INT(s.concurrency, 16);
+	CHECK_INT(s.per_host, 8);
 	CHECK_INT(s.max_age, 3600);
 	CHECK_INT(s.retry_base_ms, 2000);
 	CHECK_INT(s.retry_cap_ms, 300000);

@@ -157,6 +157,16 @@ UNIT_TEST(test_envelope)
 	deliver(p, &req);
 	CHECK_STR(harness_mail.env_from, "");
 	harness_unload();
+
+	/* hostile context never reaches a header line */
+	p = harness_load(cfg, "mailto");
+	req.env_to = "x@y.org\nBcc: spy@evil.example";
+	req.user = "u\"ser@example.org";
+	deliver(p, &req);
+	CHECK(strncmp(harness_mail.msg, "From: MAILER-DAEMON\n", 20) == 0);
+	CHECK(strstr(harness_mail.msg, "owner-email=\"\"\n") != NULL);
+	CHECK(strstr(harness_mail.msg, "\nBcc:") == NULL);
+	harness_unload();
 }
 
 UNIT_TEST(test_auto_submitted)

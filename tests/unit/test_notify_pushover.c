@@ -246,14 +246,18 @@ UNIT_TEST(test_result)
 	harness_unload();
 }
 
-UNIT_TEST(test_init_needs_token)
+/* No token: loaded, but every URI is invalid with a clear reason. */
+UNIT_TEST(test_not_enabled_without_token)
 {
 	static const struct harness_kv none[] = { { NULL, NULL, NULL } };
+	const struct plugin *p = harness_load(none, "pushover");
+	const char *error;
 
-	CHECK(harness_load(none, "pushover") == NULL);
-	CHECK(strstr(plugin_set_errors(harness_set),
-		     "plugin pushover.so: init: [notify.pushover] token is "
-		     "required\n") != NULL);
+	CHECK(p != NULL);
+	CHECK(p && harness_check(p, "pushover:" USER, NULL, 0, &error) == 0);
+	CHECK_STR(error, "pushover is not enabled on this server "
+			 "([notify.pushover] token)");
+	CHECK(strstr(plugin_set_errors(harness_set), "pushover") == NULL);
 	harness_unload();
 }
 
@@ -261,4 +265,4 @@ UNIT_MAIN(UNIT_CASE(test_check), UNIT_CASE(test_check_options),
 	  UNIT_CASE(test_prepare_default), UNIT_CASE(test_prepare_params),
 	  UNIT_CASE(test_importance), UNIT_CASE(test_emergency),
 	  UNIT_CASE(test_truncation), UNIT_CASE(test_result),
-	  UNIT_CASE(test_init_needs_token))
+	  UNIT_CASE(test_not_enabled_without_token))

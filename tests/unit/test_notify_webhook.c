@@ -171,12 +171,33 @@ UNIT_TEST(test_init_secret)
 		{ NULL, NULL, NULL },
 	};
 
-	CHECK(harness_load(none, "webhook") == NULL);
-	CHECK(strstr(plugin_set_errors(harness_set),
-		     "plugin webhook.so: init: [notify.webhook] secret = "
-		     "whsec_... is required\n") != NULL);
+	const struct plugin *p = harness_load(none, "webhook");
+	const char *error;
+	struct siren_notify_http http;
+	struct siren_notify_request req = harness_request("https://x.org/");
+	char *err = NULL;
+
+	/* no secret: loaded, disabled, and says why */
+	CHECK(p != NULL);
+	CHECK(p && harness_check(p, "https://x.org/", NULL, 0, &error) == 0);
+	CHECK_STR(error, "webhooks are not enabled on this server "
+			 "([notify.webhook] secret)");
+	memset(&http, 0, sizeof(http));
+	CHECK(p && p->method->prepare(p->state, &req, &http, &err) == -1);
+	CHECK_STR(err, "invalid URI: webhooks are not enabled on this server "
+		       "([notify.webhook] secret)");
+	free(err);
+	siren_notify_http_clear(&http);
 	CHECK(harness_load(bad, "webhook") == NULL);
 	CHECK(strstr(plugin_set_errors(harness_set), "bad base64") != NULL);
+	static const struct harness_kv nowhsec[] = {
+		{ "notify.webhook", "secret", "c2VjcmV0c2VjcmV0c2VjcmV0" },
+		{ NULL, NULL, NULL },
+	};
+	CHECK(harness_load(nowhsec, "webhook") == NULL);
+	CHECK(strstr(plugin_set_errors(harness_set),
+		     "plugin webhook.so: init: [notify.webhook] secret must "
+		     "be whsec_ followed by base64\n") != NULL);
 	CHECK(harness_load(small, "webhook") == NULL);
 	CHECK(strstr(plugin_set_errors(harness_set), "16 to 64 bytes") != NULL);
 	harness_unload();

@@ -3,6 +3,7 @@
  * new/, ids are unique and file-name safe, records round-trip through
  * store/load/move, and job files carry no admin secrets.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +187,36 @@ UNIT_TEST(test_enqueue_unwritable_spool_tempfails)
 	CHECK(id == NULL && err != NULL);
 }
 
+/* A dispatcher that is alive but not reading (its FIFO full) must never
+ * hold up a delivery: the wake-up write is non-blocking. */
+UNIT_TEST(test_enqueue_never_blocks_on_wake)
+{
+	char fifo[300], *id = NULL;
+	const char *err = NULL;
+	char junk[4096] = { 0 };
+
+	make_spool();
+	CHECK_INT(outbox_init(spool, &err), 0);
+	snprintf(fifo, sizeof(fifo), "%s/wake", spool);
+	int rd = open(fifo, O_RDWR | O_NONBLOCK);
+	CHECK(rd >= 0);
+	while (write(rd, junk, sizeof(junk)) > 0)
+		;	/* fill the pipe */
+	for (int i = 0; i < 3; i++) {
+		CHECK_INT(outbox_enqueue(spool, &sample, &id, &err), SIREN_OK);
+		free(id);
+		id = NULL;
+	}
+	char **ids;
+	size_t n = outbox_list(spool, OUTBOX_NEW, &ids);
+	CHECK_INT(n, 3);
+	outbox_ids_free(&ids, n);
+	close(rd);
+	rm_spool();
+}
+
 UNIT_MAIN(UNIT_CASE(test_enqueue_writes_parseable_job),
+	  UNIT_CASE(test_enqueue_never_blocks_on_wake),
 	  UNIT_CASE(test_record_round_trip), UNIT_CASE(test_ids_unique),
 	  UNIT_CASE(test_no_secret_fields), UNIT_CASE(test_states),
 	  UNIT_CASE(test_enqueue_unwritable_spool_tempfails))

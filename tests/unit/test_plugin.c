@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +19,14 @@
 #include "../../sieve/sieve.h"
 #include "unit.h"
 
-static char plugdir[PATH_MAX + 16];
+/* Not PATH_MAX: -Isieve makes <limits.h> the engine's sieve/limits.h. */
+#define TEST_PATH_MAX 4096
+
+static char plugdir[TEST_PATH_MAX + 16];
 
 static const char *test_plugin_dir(void)
 {
-	char exe[PATH_MAX];
+	char exe[TEST_PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (plugdir[0] != '\0')
@@ -132,7 +134,7 @@ UNIT_TEST(test_scheme_routing)
 static void copy_file(const char *src, const char *dir, const char *name,
 		      mode_t mode)
 {
-	char path[PATH_MAX], buf[8192];
+	char path[TEST_PATH_MAX], buf[8192];
 	int in = open(src, O_RDONLY), out;
 	ssize_t n;
 
@@ -148,7 +150,7 @@ static void copy_file(const char *src, const char *dir, const char *name,
 
 static void remove_dir(const char *dir, const char *name)
 {
-	char path[PATH_MAX];
+	char path[TEST_PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	unlink(path);
@@ -157,7 +159,7 @@ static void remove_dir(const char *dir, const char *name)
 
 static void one_plugin_dir(char *dir, mode_t mode)
 {
-	char src[PATH_MAX];
+	char src[TEST_PATH_MAX];
 
 	strcpy(dir, "/tmp/siren-plugin-XXXXXX");
 	CHECK(mkdtemp(dir) != NULL);

@@ -172,10 +172,32 @@ UNIT_TEST(body_syntax_errors)
 	compile_fails("require \"body\"; if body :frop \"b\" { }", "frop");
 }
 
+/* A tag whose parameter is another tag is one error, not two (the
+ * Pigeonhole suite counts them). */
+UNIT_TEST(body_one_error_per_command)
+{
+	static const char text[] =
+		"require \"body\";\nif body :content :frml \"frop\" { }\n";
+	struct sieve_config cfg;
+	char *errors = NULL;
+
+	sieve_config_defaults(&cfg);
+	struct sieve_script *s = sieve_compile_buffer("t", text,
+						      strlen(text), &cfg,
+						      &errors);
+	CHECK(s == NULL);
+	size_t lines = 0;
+	for (const char *p = errors; p && *p; p++)
+		lines += *p == '\n';
+	CHECK_INT(lines, 1);
+	free(errors);
+}
+
 UNIT_TEST(body_capability)
 {
 	CHECK(strstr(sieve_capabilities(), "body") != NULL);
 }
 
 UNIT_MAIN(UNIT_CASE(body_table), UNIT_CASE(body_match_variables),
-	  UNIT_CASE(body_syntax_errors), UNIT_CASE(body_capability))
+	  UNIT_CASE(body_syntax_errors), UNIT_CASE(body_one_error_per_command),
+	  UNIT_CASE(body_capability))

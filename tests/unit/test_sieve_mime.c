@@ -278,6 +278,23 @@ UNIT_TEST(single_part_and_defaults)
 	sieve_message_free(&m);
 }
 
+UNIT_TEST(message_global_descended)
+{
+	static const char mm[] =
+		"Content-Type: message/global\n\n"
+		"Subject: inner\nContent-Type: text/plain; charset=utf-8\n\n"
+		"caf\xc3\xa9\n";
+	struct sieve_message *m = sieve_message_new(mm, sizeof(mm) - 1);
+	const struct sieve_body_part *p;
+
+	CHECK_INT(body(m, SIEVE_BODY_CONTENT, "message", &p), 1);
+	CHECK_STR(p[0].data, "Subject: inner\nContent-Type: text/plain; "
+		  "charset=utf-8\n");
+	CHECK_INT(body(m, SIEVE_BODY_TEXT, NULL, &p), 1);
+	CHECK_STR(p[0].data, "caf\xc3\xa9\n");
+	sieve_message_free(&m);
+}
+
 /* Deep nesting stops at the depth cap; many parts at the parts cap. */
 UNIT_TEST(hostile_structure)
 {
@@ -345,4 +362,5 @@ UNIT_TEST(random_mime)
 UNIT_MAIN(UNIT_CASE(content_types), UNIT_CASE(content_nested_and_containers),
 	  UNIT_CASE(raw_body), UNIT_CASE(text_transform), UNIT_CASE(decoding),
 	  UNIT_CASE(single_part_and_defaults), UNIT_CASE(hostile_structure),
+	  UNIT_CASE(message_global_descended),
 	  UNIT_CASE(random_mime))

@@ -69,6 +69,21 @@ UNIT_TEST(rfc2047_random_bytes)
 	}
 }
 
+/* Many unterminated words in one long value: decoding stays linear
+ * (this would take minutes if each "=?" scanned to the end). */
+UNIT_TEST(rfc2047_long_hostile)
+{
+	size_t n = 400000;
+	char *s = malloc(n + 1);
+	for (size_t i = 0; i < n; i += 8)
+		memcpy(s + i, "=?x?q?ab", 8);
+	s[n] = '\0';
+	char *got = sieve_rfc2047_decode(s, n);
+	CHECK_INT(strlen(got), n);
+	free(got);
+	free(s);
+}
+
 static const struct {
 	const char *cs, *in, *want;
 } cases_cs[] = {
@@ -124,4 +139,5 @@ UNIT_TEST(charset_unknown_and_hostile_names)
 }
 
 UNIT_MAIN(UNIT_CASE(rfc2047_table), UNIT_CASE(rfc2047_random_bytes),
+	  UNIT_CASE(rfc2047_long_hostile),
 	  UNIT_CASE(charset_table), UNIT_CASE(charset_unknown_and_hostile_names))
