@@ -51,10 +51,11 @@ static int decode_body(const char *s, size_t i, size_t end, bool unicode,
 	while (i < end) {
 		size_t start = i;
 		unsigned long v = 0;
-		while (i < end && isxdigit((unsigned char)s[i]) &&
-		       i - start < 8) {
-			v = v * 16 + (unsigned long)(isdigit((unsigned char)s[i]) ?
-				s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
+		while (i < end && isxdigit((unsigned char)s[i])) {
+			if (v <= 0x10FFFF)	/* saturate: never overflow */
+				v = v * 16 + (unsigned long)(isdigit(
+					(unsigned char)s[i]) ? s[i] - '0' :
+					(tolower((unsigned char)s[i]) - 'a' + 10));
 			i++;
 		}
 		size_t n = i - start;

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sieve-private.h"
 
@@ -93,6 +94,57 @@ static const struct sieve_modifier_def *const var_modifiers[] = {
 	&m_length, NULL
 };
 
+/* ---- compile-time checks ------------------------------------------------- */
+
+static bool all_digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return n > 0;
+}
+
+/* One reference ${name} (name = p[0..n)); false after an error. */
+static bool check_ref(struct sieve_validator *v, const struct sv_arg *arg,
+		      const char *p, size_t n)
+{
+	if (all_digits(p, n)) {
+		unsigned long idx = 0;
+		for (size_t i = 0; i < n && idx < SIEVE_MATCH_VARS; i++)
+			idx = idx * 10 + (unsigned long)(p[i] - '0');
+		if (idx < SIEVE_MATCH_VARS)
+			return true;
+		sieve_arg_error(v, arg, "match value index %.*s out of range "
+				"(max %d)", (int)n, p, SIEVE_MATCH_VARS - 1);
+		return false;
+	}
+	const char *dot = memchr(p, '.', n);
+	if (dot == NULL || !sieve_variable_name_valid(p, n))
+		return true;	/* plain name, or not a reference at all */
+	sieve_arg_error(v, arg, "variable reference '${%.*s}' uses the unknown "
+			"namespace '%.*s'", (int)n, p, (int)(dot - p), p);
+	return false;
+}
+
+bool sieve_variables_check_refs(struct sieve_validator *v,
+				const struct sv_arg *arg,
+				const struct sv_string *s)
+{
+	bool ok = true;
+	const char *p = s->s, *end = s->s + s->len;
+	while ((p = memmem(p, (size_t)(end - p), "${", 2)) != NULL) {
+		const char *q = p + 2;
+		while (q < end && q - p < 200 && (isalnum((unsigned char)*q) ||
+						  *q == '_' || *q == '.'))
+			q++;
+		if (q < end && *q == '}' && !check_ref(v, arg, p + 2,
+						       (size_t)(q - p - 2)))
+			ok = false;
+		p += 2;
+	}
+	return ok;
+}
+
 /* ---- set ---------------------------------------------------------------- */
 
 static const struct sieve_modifier_def *
@@ -138,15 +190,60 @@ static int set_modifiers(struct sieve_validator *v, struct sv_node *node)
 	return 0;
 }
 
+/* Distinct names set in the script, in the validator context. */
+struct declared {
+	const char **names;
+	size_t n, cap;
+	bool reported;
+};
+
+static int declare(struct sieve_validator *v, const struct sv_node *node,
+		   const char *name)
+{
+	void **slot = sieve_validator_context(v, &sieve_ext_variables);
+	struct declared *d = *slot;
+	if (d == NULL)
+		*slot = d = sv_arena_alloc(sieve_validator_arena(v), sizeof(*d));
+	for (size_t i = 0; i < d->n; i++)
+		if (strcasecmp(d->names[i], name) == 0)
+			return 0;
+	if (d->n >= SIEVE_MAX_VARIABLES) {
+		if (!d->reported)
+			sieve_node_error(v, node, "too many variables declared "
+					 "(limit %d)", SIEVE_MAX_VARIABLES);
+		d->reported = true;
+		return -1;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 32;
+		const char **nv = sv_arena_alloc(sieve_validator_arena(v),
+						 d->cap * sizeof(*nv));
+		if (d->n)
+			memcpy(nv, d->names, d->n * sizeof(*nv));
+		d->names = nv;
+	}
+	d->names[d->n++] = name;
+	return 0;
+}
+
 static int set_validate(struct sieve_validator *v, struct sv_node *node)
 {
 	const struct sv_arg *name = sieve_node_arg(node, 0);
 	const struct sv_string *s = &name->list[0];
 	if (s->vars || !sieve_variable_name_valid(s->s, s->len) ||
 	    memchr(s->s, '.', s->len) != NULL) {
-		sieve_arg_error(v, name, "invalid variable name '%s'", s->s);
+		const char *dot = memchr(s->s, '.', s->len);
+		if (!s->vars && dot && sieve_variable_name_valid(s->s, s->len))
+			sieve_arg_error(v, name, "variable '%s' uses the unknown "
+					"namespace '%.*s'", s->s,
+					(int)(dot - s->s), s->s);
+		else
+			sieve_arg_error(v, name, "invalid variable name '%s'",
+					s->s);
 		return -1;
 	}
+	if (declare(v, node, s->s) < 0)
+		return -1;
 	return set_modifiers(v, node);
 }
 

@@ -22,8 +22,8 @@
 #define SIEVE_DEF_DUPLICATE_MAX		(7 * 86400UL)
 
 #define SIEVE_MAX_ERRORS	20	/* diagnostics kept per compile */
-#define SIEVE_MATCH_VARS	64	/* ${0}..${63} (RFC 5229: >= ${9}) */
-#define SIEVE_MAX_VARIABLES	256	/* per run (RFC 5229: >= 128) */
+#define SIEVE_MATCH_VARS	33	/* ${0}..${32}, as Pigeonhole (RFC: >= ${9}) */
+#define SIEVE_MAX_VARIABLES	255	/* per script (RFC 5229: >= 128) */
 #define SIEVE_MAX_VARNAME	64	/* RFC 5229: >= 32 */
 #define SIEVE_MAX_PARSE_DEPTH	64	/* tests inside tests, hard cap */
 #define SIEVE_MAX_NUMBER	0xFFFFFFFFFFFFull /* bigger: syntax error */

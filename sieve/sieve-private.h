@@ -432,6 +432,11 @@ int sieve_variable_set(struct sieve_run *run, const struct sv_node *node,
 		       const char *name, const char *value, size_t len);
 void sieve_match_vars_set(struct sieve_run *run, const char *const *vals,
 			  const size_t *lens, size_t n);
+/* Compile-time check of the ${...} references in s (ext_variables.c):
+ * unknown namespaces and match indexes beyond the limit are errors. */
+bool sieve_variables_check_refs(struct sieve_validator *v,
+				const struct sv_arg *arg,
+				const struct sv_string *s);
 /* len cut to at most max bytes at a UTF-8 character boundary */
 size_t sieve_truncate_utf8(const char *s, size_t len, size_t max);
 /* checks a variable name "a_b" or "ns.a" (RFC 5229 3) */

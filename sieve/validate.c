@@ -371,6 +371,8 @@ static void prepare_strings(struct sieve_validator *v, struct sv_arg *arg,
 		if (enc && !sieve_encoded_decode(v, arg, s))
 			*ok = false;
 		s->vars = vars && memmem(s->s, s->len, "${", 2) != NULL;
+		if (s->vars && !sieve_variables_check_refs(v, arg, s))
+			*ok = false;
 	}
 }
 
@@ -447,7 +449,7 @@ static bool check_positional(struct sieve_validator *v, struct sv_node *node)
 	return true;
 }
 
-static bool check_shape(struct sieve_validator *v, struct sv_node *node)
+static bool check_tests(struct sieve_validator *v, struct sv_node *node)
 {
 	unsigned fl = node->def->flags;
 	const char *kind = sieve_node_kind(node);
@@ -466,6 +468,12 @@ static bool check_shape(struct sieve_validator *v, struct sv_node *node)
 				 node->name, kind);
 		return false;
 	}
+	return true;
+}
+
+static bool check_block(struct sieve_validator *v, struct sv_node *node)
+{
+	unsigned fl = node->def->flags;
 	if ((fl & SV_F_BLOCK) && !node->has_block) {
 		sieve_node_error(v, node, "the %s command requires a command "
 				 "block", node->name);
@@ -574,6 +582,12 @@ static bool setup_match(struct sieve_validator *v, struct sv_node *node)
 
 /* ---- the walk --------------------------------------------------------- */
 
+static bool check_shape(struct sieve_validator *v, struct sv_node *node)
+{
+	bool tests_ok = check_tests(v, node);
+	return check_block(v, node) && tests_ok;
+}
+
 static bool validate_list(struct sieve_validator *v, struct sv_node **nodes,
 			  size_t n, bool top);
 
@@ -586,8 +600,10 @@ static bool validate_node(struct sieve_validator *v, struct sv_node *node,
 				 test ? "test" : "command", node->name);
 		return false;
 	}
-	if (!sort_args(v, node) || !check_positional(v, node) ||
-	    !check_shape(v, node))
+	/* shape first (tests and block both report), then arguments */
+	if (!check_shape(v, node))
+		return false;
+	if (!sort_args(v, node) || !check_positional(v, node))
 		return false;
 	if ((node->def->flags & SV_F_MATCH) && !setup_match(v, node))
 		return false;

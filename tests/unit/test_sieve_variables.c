@@ -37,6 +37,14 @@ UNIT_TEST(variables_table)
 		{ REQ "set \"a b\" \"x\";", NULL, NULL,
 		  "invalid variable name 'a b'" },
 		{ REQ "set \"1\" \"x\";", NULL, NULL, "invalid variable name" },
+		{ REQ "set \"ns.x\" \"v\";", NULL, NULL,
+		  "uses the unknown namespace 'ns'" },
+		{ REQ "fileinto \"${ns.x}\";", NULL, NULL,
+		  "variable reference '${ns.x}' uses the unknown namespace" },
+		{ REQ "fileinto \"${33}\";", NULL, NULL,
+		  "match value index 33 out of range (max 32)" },
+		{ REQ "if string :matches \"abc\" \"?*\" {} "
+		  "fileinto \"${0032}${2}\";", NULL, "fileinto \"bc\"", NULL },
 		{ REQ "set :frob \"a\" \"x\";", NULL, NULL,
 		  "unknown tagged argument ':frob'" },
 		{ REQ "if header :matches \"from\" \"* <*@*>\" { "
