@@ -1,0 +1,4 @@
+require ["fileinto", "variables"];
+if header :matches "subject" "*report*" {
+  fileinto "Reports/${1}";
+}
