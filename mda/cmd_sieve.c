@@ -2,7 +2,9 @@
  * cmd_sieve.c: `siren check` (compile scripts, print diagnostics) and
  * `siren test` (run a script over a message file without delivering and
  * print the resulting actions, human or JSON, with an optional trace of
- * every test).  Exit codes: 0 ok, 1 compile error, 2 usage or I/O error.
+ * every test).  Exit codes: 0 ok, 1 compile error, 2 usage or I/O error,
+ * 78 bad config.  Both compile with the configured Sieve limits and check
+ * notify URIs through the loaded plugins, exactly as delivery does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,19 +13,61 @@
 #include "sieve.h"
 
 #include "commands.h"
+#include "config.h"
+#include "plugin.h"
 #include "util.h"
+
+/* The script environment: -c FILE (or the embedded default), its [sieve]
+ * limits and the notify plugins.  Returns NULL after printing why. */
+static struct config *sieve_env_load(const char *path, struct sieve_config *sc)
+{
+	char *err = NULL;
+	struct config *cfg = path ? config_load(path, &err) : config_default();
+
+	if (cfg == NULL) {
+		fprintf(stderr, "%s\n", err ? err : "bad configuration");
+		free(err);
+		return NULL;
+	}
+	config_sieve(cfg, sc);
+	sc->notify = plugin_notify_registry(cfg);
+	return cfg;
+}
+
+static void sieve_env_free(struct config **cfg)
+{
+	plugin_notify_free();
+	config_free(cfg);
+}
+
+/* Take a leading "-c FILE"; returns the index of the next argument. */
+static int config_arg(int argc, char **argv, const char **path_r)
+{
+	*path_r = NULL;
+	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
+		*path_r = argv[2];
+		return 3;
+	}
+	return 1;
+}
 
 int cmd_check(int argc, char **argv)
 {
 	int status = 0;
+	const char *path;
+	int first = config_arg(argc, argv, &path);
+	struct sieve_config sc;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: siren check FILE...\n");
+	if (argc <= first) {
+		fprintf(stderr, "usage: siren check [-c FILE] SCRIPT...\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
+	struct config *cfg = sieve_env_load(path, &sc);
+	if (cfg == NULL)
+		return 78;
+	for (int i = first; i < argc; i++) {
 		char *errors = NULL;
-		struct sieve_script *s = sieve_compile_file(argv[i], NULL,
+		struct sieve_script *s = sieve_compile_file(argv[i], &sc,
 							    &errors);
 		if (s == NULL) {
 			status = 1;
@@ -34,25 +78,26 @@ int cmd_check(int argc, char **argv)
 		free(errors);
 		sieve_script_free(&s);
 	}
+	sieve_env_free(&cfg);
 	return status;
 }
 
 struct test_opts {
-	const char *script, *message, *from, *to;
+	const char *config, *script, *message, *from, *to;
 	bool json, trace;
 };
 
 static int test_usage(void)
 {
-	fprintf(stderr, "usage: siren test SCRIPT MESSAGE [--from ADDR] "
-		"[--to ADDR] [--json] [--trace]\n");
+	fprintf(stderr, "usage: siren test [-c FILE] SCRIPT MESSAGE "
+		"[--from ADDR] [--to ADDR] [--json] [--trace]\n");
 	return 2;
 }
 
 static int parse_test_args(int argc, char **argv, struct test_opts *o)
 {
 	int npos = 0;
-	for (int i = 1; i < argc; i++) {
+	for (int i = config_arg(argc, argv, &o->config); i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--json") == 0) {
 			o->json = true;
@@ -205,21 +250,26 @@ int cmd_test(int argc, char **argv)
 	struct test_opts o = { 0 };
 	if (parse_test_args(argc, argv, &o) < 0)
 		return test_usage();
+	struct sieve_config sc;
+	struct config *cfg = sieve_env_load(o.config, &sc);
+	if (cfg == NULL)
+		return 78;
 	char *errors = NULL;
-	struct sieve_script *script = sieve_compile_file(o.script, NULL,
+	struct sieve_script *script = sieve_compile_file(o.script, &sc,
 							 &errors);
+	int r = 1;
 	if (script == NULL) {
 		if (o.json)
 			print_json(NULL, errors, false);
 		else
 			fputs(errors ? errors : "", stdout);
-		free(errors);
-		return 1;
+	} else {
+		if (errors)
+			fputs(errors, stderr);
+		r = run_test(&o, script);
 	}
-	if (errors)
-		fputs(errors, stderr);
 	free(errors);
-	int r = run_test(&o, script);
 	sieve_script_free(&script);
+	sieve_env_free(&cfg);
 	return r;
 }

@@ -141,3 +141,34 @@ def test_test_compile_error_and_usage(tmp_path):
     assert siren("test", script, msg, "--bogus").returncode == 2
     good = write(tmp_path, "good.sieve", "keep;\n")
     assert siren("test", good, str(tmp_path / "missing.eml")).returncode == 2
+
+
+def test_check_validates_notify_uris_through_the_plugins(tmp_path):
+    """`siren check -c` checks notify URIs with the server's plugins and
+    their admin settings, exactly as delivery does."""
+    script = tmp_path / "n.sieve"
+    script.write_text('require "enotify";\n'
+                      'notify "pushover:uQiRzpo4DXghDmr9QzzfQu27cmVRsG";\n'
+                      'notify "slack:T000/B000/XXXXXXXX";\n')
+    r = siren("check", str(script))
+    assert r.returncode == 1
+    assert "pushover is not enabled on this server" in r.stdout
+    assert "slack" not in r.stdout
+    conf = tmp_path / "siren.conf"
+    conf.write_text("[notify.pushover]\ntoken = azGDORePK8gMaC0QOYAMyEEuzJnyUi\n")
+    r = siren("check", "-c", str(conf), str(script))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""
+    bad = tmp_path / "bad.sieve"
+    bad.write_text('require "enotify";\nnotify "frob:x";\n')
+    r = siren("check", "-c", str(conf), str(bad))
+    assert r.returncode == 1
+    assert f"{bad}:2:8: error: unsupported notify method 'frob'" in r.stdout
+
+
+def test_check_bad_config_is_78(tmp_path):
+    conf = tmp_path / "siren.conf"
+    conf.write_text("[server]\nfrobnicate = 1\n")
+    r = siren("check", "-c", str(conf), "tests/sieve/valid_core.sieve")
+    assert r.returncode == 78
+    assert "siren.conf:2:" in r.stderr
