@@ -80,6 +80,16 @@ char *notify_strdup(const char *s)
 	return nbuf_steal(&b);
 }
 
+char *notify_base_url(const char *configured, const char *dflt)
+{
+	char *url = notify_strdup(configured ? configured : dflt);
+	size_t n = strlen(url);
+
+	if (n > 0 && url[n - 1] == '/')
+		url[n - 1] = '\0';
+	return url;
+}
+
 char *notify_asprintf(const char *fmt, ...)
 {
 	va_list ap;

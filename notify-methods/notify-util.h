@@ -27,6 +27,9 @@ NOTIFY_HIDDEN void nbuf_printf(struct nbuf *b, const char *fmt, ...)
 /* Hand the NUL-terminated string to the caller (never NULL). */
 NOTIFY_HIDDEN char *nbuf_steal(struct nbuf *b);
 NOTIFY_HIDDEN char *notify_strdup(const char *s);
+/* The service's base URL: the admin's base_url (tests point it at
+ * loopback) or the real service, without a trailing '/'.  Caller frees. */
+NOTIFY_HIDDEN char *notify_base_url(const char *configured, const char *dflt);
 NOTIFY_HIDDEN char *notify_asprintf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 

@@ -29,7 +29,8 @@ for src in tests/fuzz/fuzz_*.c; do
 		corpus "${seeds[@]}" 2>&1 | tail -n 12)
 	rc=$?
 	set -e
-	found=$(ls "$out"/crash-* "$out"/timeout-* "$out"/leak-* 2>/dev/null | wc -l)
+	found=$(find "$out" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' \
+		-o -name 'leak-*' \) | wc -l)
 	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
 		echo "$name: $found findings (exit $rc) in $out"
 		failed=$((failed + 1))

@@ -154,9 +154,7 @@ static int ifttt_init(const struct siren_notify_host *host,
 	}
 	st->host = host;
 	st->key = key ? notify_strdup(key) : NULL;
-	st->base_url = notify_strdup(base ? base : "https://maker.ifttt.com");
-	if (st->base_url[0] && st->base_url[strlen(st->base_url) - 1] == '/')
-		st->base_url[strlen(st->base_url) - 1] = '\0';
+	st->base_url = notify_base_url(base, "https://maker.ifttt.com");
 	*state_r = st;
 	return 0;
 }

@@ -352,9 +352,7 @@ static int po_init(const struct siren_notify_host *host,
 	/* Without a token the method stays loaded but every URI is invalid,
 	 * so scripts get a clear error instead of "unsupported method". */
 	st->token = token && *token ? notify_strdup(token) : NULL;
-	st->base_url = notify_strdup(base ? base : "https://api.pushover.net");
-	if (st->base_url[0] && st->base_url[strlen(st->base_url) - 1] == '/')
-		st->base_url[strlen(st->base_url) - 1] = '\0';
+	st->base_url = notify_base_url(base, "https://api.pushover.net");
 	st->allow_emergency = notify_yes(cfg->get(cfg, "allow_emergency"));
 	st->retry = retry ? atol(retry) : 60;
 	st->expire = expire ? atol(expire) : 3600;

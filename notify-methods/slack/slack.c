@@ -187,9 +187,7 @@ static int slack_init(const struct siren_notify_host *host,
 		abort();
 	st->host = host;
 	st->cfg = cfg;
-	st->base_url = notify_strdup(base ? base : "https://hooks.slack.com");
-	if (st->base_url[0] && st->base_url[strlen(st->base_url) - 1] == '/')
-		st->base_url[strlen(st->base_url) - 1] = '\0';
+	st->base_url = notify_base_url(base, "https://hooks.slack.com");
 	*state_r = st;
 	return 0;
 }
