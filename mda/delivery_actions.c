@@ -280,8 +280,10 @@ static void do_vacation(struct delivery_ctx *d, const struct sieve_action *a)
 	char *text = vacation_build_reply(a, d->m->sm, d->rcpt, d->hostname,
 					  time(NULL), &len);
 	const char *rcpts[] = { a->to };
-	enum siren_status rc = sendmail_send(d->cfg, "", rcpts, 1, text, len,
-					     &err);
+	/* RFC 5230 5: null MAIL FROM unless send_from_recipient asked */
+	const char *mfrom = a->envelope_from ? a->envelope_from : "";
+	enum siren_status rc = sendmail_send(d->cfg, mfrom, rcpts, 1, text,
+					     len, &err);
 	free(text);
 	if (rc == SIREN_OK)
 		delivery_note(d, "vacation reply to <%s>", a->to);

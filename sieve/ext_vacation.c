@@ -90,9 +90,8 @@ static int vacation_execute(struct sieve_run *run, const struct sv_node *node)
 	if (act.from != NULL && !sieve_mailto_from_valid(act.from))
 		return sieve_runtime_error(run, node, "specified :from address "
 			"'%s' is invalid for vacation action", act.from);
-	why = sieve_vacation_skip(run->msg, run->env, act.addresses,
-				  act.naddresses,
-				  run->cfg->subaddress_separator, &mine);
+	why = sieve_vacation_skip_cfg(run->msg, run->env, run->cfg,
+				      act.addresses, act.naddresses, &mine);
 	if (why != NULL) {
 		sieve_run_trace(run, "line %u: vacation: no reply: %s",
 				node->line, why);
@@ -101,13 +100,20 @@ static int vacation_execute(struct sieve_run *run, const struct sv_node *node)
 	if (act.handle == NULL)
 		act.handle = arena_take(run, sieve_vacation_default_handle(
 			act.reason, subject_arg, act.from, act.mime));
-	act.subject = arena_take(run, sieve_vacation_subject(run->msg,
-							      subject_arg));
+	act.subject = arena_take(run, sieve_vacation_subject_cfg(
+		run->msg, run->cfg, subject_arg));
 	act.seconds = vacation_seconds(run, node);
 	/* RFC 5230 4.4: without :from, reply as the address it was sent to */
-	if (act.from == NULL)
+	if (act.from == NULL && mine != NULL)
 		act.from = sv_arena_strdup(run->arena, mine);
 	act.to = run->env->from;
+	act.to_header = sieve_vacation_to_header(run->msg, run->env, run->cfg);
+	if (act.to_header == NULL)
+		act.to_header = arena_take(run, sv_asprintf("<%s>", act.to));
+	else
+		act.to_header = sv_arena_strdup(run->arena, act.to_header);
+	act.envelope_from = run->cfg->vacation_send_from_recipient &&
+		run->env->to != NULL ? run->env->to : "";
 	return sieve_result_add(run, node, &act);
 }
 

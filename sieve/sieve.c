@@ -26,6 +26,7 @@ void sieve_config_defaults(struct sieve_config *cfg)
 	cfg->vacation_min_seconds = SIEVE_DEF_VACATION_MIN;
 	cfg->vacation_default_seconds = SIEVE_DEF_VACATION_DEFAULT;
 	cfg->vacation_max_seconds = SIEVE_DEF_VACATION_MAX;
+	cfg->vacation_check_recipient = true;
 	cfg->duplicate_default_seconds = SIEVE_DEF_DUPLICATE_DEFAULT;
 	cfg->duplicate_max_seconds = SIEVE_DEF_DUPLICATE_MAX;
 }

@@ -46,6 +46,18 @@ struct sieve_config {
 	unsigned long vacation_min_seconds; /* default 86400 */
 	unsigned long vacation_default_seconds; /* default 7 days */
 	unsigned long vacation_max_seconds; /* default 60 days */
+	/* vacation reply subject when the script gives no :subject: with an
+	 * original Subject, the template (NULL/"": "Auto: %{subject}";
+	 * "%{subject}" and the older "%$" stand for the decoded subject);
+	 * without one, the default subject (NULL/"": "Automated reply"). */
+	const char *vacation_default_subject;		/* default NULL */
+	const char *vacation_default_subject_template;	/* default NULL */
+	bool vacation_use_original_recipient; /* orig_to is own; default no */
+	bool vacation_check_recipient;	/* own address in To/Cc/...; yes */
+	bool vacation_send_from_recipient; /* envelope from = rcpt; no */
+	bool vacation_to_header_ignore_envelope; /* To: from Sender/From
+						   * even when unlike MAIL
+						   * FROM; default no */
 	unsigned long duplicate_default_seconds; /* default 7 days */
 	unsigned long duplicate_max_seconds;	 /* default 7 days */
 	const char *include_personal_dir; /* for include :personal, or NULL */
@@ -149,6 +161,8 @@ struct sieve_action {
 	unsigned long seconds;
 	bool mime;
 	const char *to;		/* vacation reply recipient */
+	const char *to_header;	/* vacation reply's To: field value */
+	const char *envelope_from; /* vacation reply's MAIL FROM, "" = null */
 	/* notify (RFC 5435) */
 	const char *method, *notify_from, *message;
 	int importance;		/* 1 high, 2 normal, 3 low */

@@ -34,12 +34,36 @@ const char *sieve_vacation_skip(struct sieve_message *msg,
 				size_t naddresses, char sep,
 				const char **matched_r);
 
+/* As sieve_vacation_skip, honouring cfg's subaddress_separator,
+ * vacation_use_original_recipient (env->orig_to is an own address) and
+ * vacation_check_recipient (false: no own address needed in To/Cc/...;
+ * *matched_r is then NULL when none is found). */
+const char *sieve_vacation_skip_cfg(struct sieve_message *msg,
+				    const struct sieve_envelope *env,
+				    const struct sieve_config *cfg,
+				    const char *const *addresses,
+				    size_t naddresses, const char **matched_r);
+
 /* The reply subject: subject_arg when given, else "Auto: " + the first
  * Subject (decoded), else "Automated reply"; cut to
  * SIEVE_VACATION_SUBJECT_MAX code points with a trailing U+2026.
  * Caller frees. */
 char *sieve_vacation_subject(struct sieve_message *msg,
 			     const char *subject_arg);
+
+/* As above with cfg's default subject and template (see sieve.h). */
+char *sieve_vacation_subject_cfg(struct sieve_message *msg,
+				 const struct sieve_config *cfg,
+				 const char *subject_arg);
+
+/* The reply's To: field: the raw Sender, Resent-From or From field (in
+ * that order) whose one address is the envelope sender, or with
+ * vacation_to_header_ignore_envelope the first such field at all; NULL
+ * when none fits (the caller writes "<" envelope sender ">").
+ * Borrowed from msg. */
+const char *sieve_vacation_to_header(struct sieve_message *msg,
+				     const struct sieve_envelope *env,
+				     const struct sieve_config *cfg);
 
 /* RFC 5230 4.2: with no :handle, a handle derived from the reason,
  * :subject, :from and :mime arguments (NULL = absent), so a changed

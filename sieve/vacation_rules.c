@@ -44,9 +44,13 @@ static bool vac_addr_eq(const char *a, const char *b, char sep)
 
 /* Is addr one of the user's own addresses? */
 static bool vac_is_own(const char *addr, const struct sieve_envelope *env,
-		       const char *const *addresses, size_t n, char sep)
+		       const char *const *addresses, size_t n, char sep,
+		       bool orig)
 {
 	if (env->to != NULL && *env->to && vac_addr_eq(addr, env->to, sep))
+		return true;
+	if (orig && env->orig_to != NULL && *env->orig_to &&
+	    vac_addr_eq(addr, env->orig_to, sep))
 		return true;
 	for (size_t i = 0; i < env->nuser_addresses; i++)
 		if (vac_addr_eq(addr, env->user_addresses[i], sep))
@@ -62,7 +66,7 @@ static bool vac_is_own(const char *addr, const struct sieve_envelope *env,
 static const char *vac_addressed_to_user(struct sieve_message *msg,
 					 const struct sieve_envelope *env,
 					 const char *const *addresses,
-					 size_t n, char sep)
+					 size_t n, char sep, bool orig)
 {
 	static const char *const fields[] = { "to", "cc", "bcc", "resent-to",
 					      "resent-cc", "resent-bcc" };
@@ -72,7 +76,8 @@ static const char *vac_addressed_to_user(struct sieve_message *msg,
 		size_t na = sieve_message_addresses(msg, fields[f], &a);
 		for (size_t i = 0; i < na; i++)
 			if (a[i].localpart != NULL &&
-			    vac_is_own(a[i].all, env, addresses, n, sep))
+			    vac_is_own(a[i].all, env, addresses, n, sep,
+				       orig))
 				return a[i].all;
 	}
 	return NULL;
@@ -141,20 +146,40 @@ const char *sieve_vacation_skip(struct sieve_message *msg,
 				size_t naddresses, char sep,
 				const char **matched_r)
 {
-	const char *from = env->from, *mine;
+	struct sieve_config cfg;
 
+	sieve_config_defaults(&cfg);
+	cfg.subaddress_separator = sep;
+	return sieve_vacation_skip_cfg(msg, env, &cfg, addresses, naddresses,
+				       matched_r);
+}
+
+const char *sieve_vacation_skip_cfg(struct sieve_message *msg,
+				    const struct sieve_envelope *env,
+				    const struct sieve_config *cfg,
+				    const char *const *addresses,
+				    size_t naddresses, const char **matched_r)
+{
+	const char *from = env->from, *mine;
+	char sep = cfg->subaddress_separator;
+	bool orig = cfg->vacation_use_original_recipient;
+
+	if (matched_r != NULL)
+		*matched_r = NULL;
 	if (from == NULL || *from == '\0')
 		return "null envelope sender";
 	if (vac_system_sender(from))
 		return "sender is a system address";
-	if (vac_is_own(from, env, addresses, naddresses, sep))
+	if (vac_is_own(from, env, addresses, naddresses, sep, orig))
 		return "sender is one of the user's own addresses";
 	if (vac_header_says_auto(msg))
 		return "message is auto-submitted or bulk";
 	if (vac_has_list_field(msg))
 		return "message came from a mailing list";
-	mine = vac_addressed_to_user(msg, env, addresses, naddresses, sep);
-	if (mine == NULL)
+	mine = vac_addressed_to_user(msg, env, addresses, naddresses, sep,
+				     orig);
+	/* sieve_vacation_check_recipient = no waives RFC 5230 4.6 */
+	if (mine == NULL && cfg->vacation_check_recipient)
 		return "no own address in To/Cc/Bcc/Resent-*";
 	if (matched_r != NULL)
 		*matched_r = mine;
@@ -179,16 +204,58 @@ static size_t vac_utf8_prefix(const char *s, size_t max, size_t *cps_r)
 char *sieve_vacation_subject(struct sieve_message *msg,
 			     const char *subject_arg)
 {
+	struct sieve_config cfg;
+
+	sieve_config_defaults(&cfg);
+	return sieve_vacation_subject_cfg(msg, &cfg, subject_arg);
+}
+
+/* The template with every "%{subject}" and "%$" replaced by subject. */
+static char *vac_expand(const char *tpl, const char *subject)
+{
+	struct sv_str b = { 0 };
+
+	for (const char *p = tpl; *p;) {
+		if (strncmp(p, "%{subject}", 10) == 0) {
+			sv_str_adds(&b, subject);
+			p += 10;
+		} else if (strncmp(p, "%$", 2) == 0) {
+			sv_str_adds(&b, subject);
+			p += 2;
+		} else {
+			sv_str_addc(&b, *p);
+			p++;
+		}
+	}
+	return sv_str_steal(&b);
+}
+
+static char *vac_subject_full(struct sieve_message *msg,
+			      const struct sieve_config *cfg,
+			      const char *subject_arg)
+{
 	const char *const *v;
-	char *full;
-	size_t cps, n;
+	const char *tpl = cfg->vacation_default_subject_template;
+	const char *def = cfg->vacation_default_subject;
 
 	if (subject_arg != NULL)
-		full = sv_strdup(subject_arg);
-	else if (sieve_message_headers(msg, "subject", &v) > 0)
-		full = sv_asprintf("Auto: %s", v[0]);
-	else
-		full = sv_strdup("Automated reply");
+		return sv_strdup(subject_arg);
+	if (sieve_message_headers(msg, "subject", &v) > 0) {
+		if (tpl != NULL && *tpl != '\0')
+			return vac_expand(tpl, v[0]);
+		return sv_asprintf("Auto: %s", v[0]);
+	}
+	return sv_strdup(def != NULL && *def != '\0' ? def :
+			 "Automated reply");
+}
+
+char *sieve_vacation_subject_cfg(struct sieve_message *msg,
+				 const struct sieve_config *cfg,
+				 const char *subject_arg)
+{
+	char *full = vac_subject_full(msg, cfg, subject_arg);
+	size_t cps, n;
+
 	n = vac_utf8_prefix(full, SIEVE_VACATION_SUBJECT_MAX, &cps);
 	if (full[n] == '\0')
 		return full;
@@ -196,6 +263,28 @@ char *sieve_vacation_subject(struct sieve_message *msg,
 	char *cut = sv_asprintf("%.*s\xe2\x80\xa6", (int)n, full);
 	free(full);
 	return cut;
+}
+
+const char *sieve_vacation_to_header(struct sieve_message *msg,
+				     const struct sieve_envelope *env,
+				     const struct sieve_config *cfg)
+{
+	static const char *const fields[] = { "sender", "resent-from",
+					      "from" };
+	bool any = cfg->vacation_to_header_ignore_envelope;
+
+	for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		const struct sieve_address *a;
+		const char *const *raw;
+		size_t na = sieve_message_addresses(msg, fields[f], &a);
+		size_t nr = sieve_message_headers_raw(msg, fields[f], &raw);
+		if (na != 1 || nr < 1 || a[0].localpart == NULL)
+			continue;
+		if (any || (env->from != NULL &&
+			    strcasecmp(a[0].all, env->from) == 0))
+			return raw[0];
+	}
+	return NULL;
 }
 
 /* Two independent 64-bit FNV-1a runs over the arguments: a stable name,

@@ -214,6 +214,12 @@ static const char *const known_settings[] = {
 	"sieve_redirect_envelope_from", "recipient_delimiter",
 	"sieve_variables_max_value_size", "sieve_notify_max_notifications",
 	"sieve_notify_mailto_envelope_from", "sieve_vacation_min_period",
+	"sieve_vacation_default_subject",
+	"sieve_vacation_default_subject_template",
+	"sieve_vacation_use_original_recipient",
+	"sieve_vacation_check_recipient", "sieve_vacation_dont_check_recipient",
+	"sieve_vacation_send_from_recipient",
+	"sieve_vacation_to_header_ignore_envelope",
 	NULL
 };
 
@@ -314,6 +320,58 @@ static int apply_numbers(struct sieve_config *c, char **error_r)
 	return 0;
 }
 
+/* A Dovecot boolean: yes/no (also true/false, 1/0); 0 when unset. */
+static int apply_bool(const char *name, bool *v_r, char **error_r)
+{
+	const char *val = setting(name);
+	if (val == NULL)
+		return 0;
+	if (strcasecmp(val, "yes") == 0 || strcasecmp(val, "true") == 0 ||
+	    strcmp(val, "1") == 0)
+		*v_r = true;
+	else if (strcasecmp(val, "no") == 0 ||
+		 strcasecmp(val, "false") == 0 || strcmp(val, "0") == 0)
+		*v_r = false;
+	else {
+		*error_r = sv_asprintf("invalid value for %s: %s", name, val);
+		return -1;
+	}
+	return 1;
+}
+
+/* A copy kept until the file ends (configs may outlive the setting). */
+static const char *kept_setting(const char *name)
+{
+	const char *v = setting(name);
+	return v ? ts_keep(sv_strdup(v)) : NULL;
+}
+
+/* The vacation settings. */
+static int apply_vacation(struct sieve_config *c, char **error_r)
+{
+	bool dont = false;
+	c->vacation_default_subject =
+		kept_setting("sieve_vacation_default_subject");
+	c->vacation_default_subject_template =
+		kept_setting("sieve_vacation_default_subject_template");
+	if (apply_bool("sieve_vacation_use_original_recipient",
+		       &c->vacation_use_original_recipient, error_r) < 0 ||
+	    apply_bool("sieve_vacation_check_recipient",
+		       &c->vacation_check_recipient, error_r) < 0 ||
+	    apply_bool("sieve_vacation_send_from_recipient",
+		       &c->vacation_send_from_recipient, error_r) < 0 ||
+	    apply_bool("sieve_vacation_to_header_ignore_envelope",
+		       &c->vacation_to_header_ignore_envelope, error_r) < 0)
+		return -1;
+	int r = apply_bool("sieve_vacation_dont_check_recipient", &dont,
+			   error_r);
+	if (r < 0)
+		return -1;
+	if (r > 0 && dont)
+		c->vacation_check_recipient = false;
+	return 0;
+}
+
 static const char *const known_exts[] = {
 	"vacation", "enotify", "variables", "subaddress", NULL
 };
@@ -343,6 +401,8 @@ int ts_config_reload(const char *ext, char **error_r)
 	}
 	if (d != NULL)
 		c.subaddress_separator = d[0];
+	if (apply_vacation(&c, error_r) < 0)
+		return -1;
 	ts.cfg = c;
 	const char *email = setting("sieve_user_email");
 	ts.user_email = email ? ts_keep(sv_strdup(email)) : NULL;

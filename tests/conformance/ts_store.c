@@ -270,7 +270,7 @@ static void send_vacation(const struct sieve_action *a)
 	const char *from = vacation_from(a);
 	common_headers(&b);
 	header(&b, "From", from);
-	header(&b, "To", a->to);
+	header(&b, "To", a->to_header ? a->to_header : a->to);
 	header(&b, "Subject", a->subject ? a->subject : "Automated reply");
 	const char *id = orig_header("message-id");
 	if (id != NULL) {
@@ -288,7 +288,7 @@ static void send_vacation(const struct sieve_action *a)
 			    "Content-Transfer-Encoding: 8bit\n\n");
 	sv_str_adds(&b, a->reason);
 	sv_str_adds(&b, "\n");
-	sink_str(&b, "", a->to);
+	sink_str(&b, a->envelope_from ? a->envelope_from : "", a->to);
 }
 
 /* Envelope sender of a mailto notification: null for a null-sender

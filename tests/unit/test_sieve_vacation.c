@@ -364,7 +364,116 @@ UNIT_TEST(from_defaults_to_matched_address)
 	ext4_out_free(&o);
 }
 
-UNIT_MAIN(UNIT_CASE(action_fields), UNIT_CASE(from_defaults_to_matched_address), UNIT_CASE(defaults_and_clamps),
+/* The configurable vacation settings (struct sieve_config): each row sets
+ * one knob and checks the one decision it changes. */
+enum vac_what { VAC_SKIP, VAC_SUBJECT, VAC_TO_HEADER };
+
+static const struct vac_cfg_case {
+	const char *name;
+	enum vac_what what;
+	const char *msg, *from, *to, *orig_to;
+	const char *def_subject, *template;
+	bool use_orig, no_check, ignore_env;
+	const char *want;	/* skip: "" = replies; else the text */
+} vac_cfg_cases[] = {
+	{ "defaults: no own address", VAC_SKIP,
+	  "From: t@x.org\nTo: all@x.org\n\n", "t@x.org", "me@x.org",
+	  "all@x.org", NULL, NULL, false, false, false,
+	  "no own address in To/Cc/Bcc/Resent-*" },
+	{ "use_original_recipient", VAC_SKIP,
+	  "From: t@x.org\nTo: all@x.org\n\n", "t@x.org", "me@x.org",
+	  "all@x.org", NULL, NULL, true, false, false, "" },
+	{ "check_recipient no", VAC_SKIP,
+	  "From: t@x.org\nTo: all@x.org\n\n", "t@x.org", "me@x.org",
+	  NULL, NULL, NULL, false, true, false, "" },
+	{ "check_recipient no keeps list rule", VAC_SKIP,
+	  "From: t@x.org\nTo: all@x.org\nList-Id: <l.x.org>\n\n",
+	  "t@x.org", "me@x.org", NULL, NULL, NULL, false, true, false,
+	  "message came from a mailing list" },
+	{ "subject default", VAC_SUBJECT, "From: t@x.org\nSubject: Hi\n\n",
+	  "t@x.org", "me@x.org", NULL, NULL, NULL, false, false, false,
+	  "Auto: Hi" },
+	{ "template %{subject}", VAC_SUBJECT,
+	  "From: t@x.org\nSubject: Hi\n\n", "t@x.org", "me@x.org", NULL,
+	  "Gone", "Re %{subject}!", false, false, false, "Re Hi!" },
+	{ "template %$", VAC_SUBJECT, "From: t@x.org\nSubject: Hi\n\n",
+	  "t@x.org", "me@x.org", NULL, NULL, "[%$] %$", false, false, false,
+	  "[Hi] Hi" },
+	{ "empty template", VAC_SUBJECT, "From: t@x.org\nSubject: Hi\n\n",
+	  "t@x.org", "me@x.org", NULL, "", "", false, false, false,
+	  "Auto: Hi" },
+	{ "default subject, none in message", VAC_SUBJECT,
+	  "From: t@x.org\n\n", "t@x.org", "me@x.org", NULL, "Gone",
+	  "X %{subject}", false, false, false, "Gone" },
+	{ "no subject anywhere", VAC_SUBJECT, "From: t@x.org\n\n",
+	  "t@x.org", "me@x.org", NULL, "", NULL, false, false, false,
+	  "Automated reply" },
+	{ "to header: From matches", VAC_TO_HEADER,
+	  "From: \"T\" <t@x.org>\n\n", "t@x.org", "me@x.org", NULL, NULL,
+	  NULL, false, false, false, "\"T\" <t@x.org>" },
+	{ "to header: Sender matches", VAC_TO_HEADER,
+	  "From: <t@x.org>\nSender: S <s@x.org>\n\n", "s@x.org",
+	  "me@x.org", NULL, NULL, NULL, false, false, false, "S <s@x.org>" },
+	{ "to header: none matches", VAC_TO_HEADER,
+	  "From: <t@x.org>\nSender: S <s@x.org>\n\n", "srs@x.org",
+	  "me@x.org", NULL, NULL, NULL, false, false, false, "" },
+	{ "to header: ignore envelope", VAC_TO_HEADER,
+	  "From: <t@x.org>\nSender: S <s@x.org>\n\n", "srs@x.org",
+	  "me@x.org", NULL, NULL, NULL, false, false, true, "S <s@x.org>" },
+};
+
+static char *vac_cfg_run(const struct vac_cfg_case *c)
+{
+	struct sieve_message *msg = sieve_message_new(c->msg, strlen(c->msg));
+	struct sieve_envelope env = { .from = c->from, .to = c->to,
+				      .orig_to = c->orig_to };
+	struct sieve_config cfg;
+	char *got = NULL;
+	const char *r;
+
+	sieve_config_defaults(&cfg);
+	cfg.vacation_default_subject = c->def_subject;
+	cfg.vacation_default_subject_template = c->template;
+	cfg.vacation_use_original_recipient = c->use_orig;
+	cfg.vacation_check_recipient = !c->no_check;
+	cfg.vacation_to_header_ignore_envelope = c->ignore_env;
+	switch (c->what) {
+	case VAC_SKIP:
+		r = sieve_vacation_skip_cfg(msg, &env, &cfg, NULL, 0, NULL);
+		got = strdup(r ? r : "");
+		break;
+	case VAC_SUBJECT:
+		got = sieve_vacation_subject_cfg(msg, &cfg, NULL);
+		break;
+	case VAC_TO_HEADER:
+		r = sieve_vacation_to_header(msg, &env, &cfg);
+		got = strdup(r ? r : "");
+		break;
+	}
+	sieve_message_free(&msg);
+	return got;
+}
+
+UNIT_TEST(config_settings)
+{
+	struct sieve_config cfg;
+
+	sieve_config_defaults(&cfg);
+	CHECK(cfg.vacation_check_recipient);
+	CHECK(!cfg.vacation_use_original_recipient);
+	CHECK(!cfg.vacation_send_from_recipient);
+	CHECK(!cfg.vacation_to_header_ignore_envelope);
+	CHECK(cfg.vacation_default_subject == NULL);
+	CHECK(cfg.vacation_default_subject_template == NULL);
+	for (size_t i = 0; i < sizeof(vac_cfg_cases) / sizeof(vac_cfg_cases[0]);
+	     i++) {
+		char *got = vac_cfg_run(&vac_cfg_cases[i]);
+		CHECK_STR(got, vac_cfg_cases[i].want);
+		free(got);
+	}
+}
+
+UNIT_MAIN(UNIT_CASE(config_settings), UNIT_CASE(action_fields), UNIT_CASE(from_defaults_to_matched_address), UNIT_CASE(defaults_and_clamps),
 	  UNIT_CASE(suppressed_reply_keeps_and_conflicts),
 	  UNIT_CASE(conflicts_and_once), UNIT_CASE(vacation_compile_errors),
 	  UNIT_CASE(runtime_bad_from), UNIT_CASE(replies_to_normal_mail),
