@@ -34,11 +34,12 @@ LDFLAGS += -fsanitize=address,undefined
 else
 B ?= build
 endif
-# sieve/ is searched after the system directories (-idirafter) so that no
-# engine header can ever shadow a system one for mda/, plugins or tests.
+# sieve/ is searched for "quoted" includes only (-iquote): an engine header
+# can never shadow a system one, and unlike -idirafter (a system
+# directory for -MMD) changes to sieve.h still rebuild what includes it.
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
 	-DSIREN_VERSION='"$(VERSION)"' -DSIREN_LIBDIR='"$(LIBDIR)"' \
-	-I. -idirafter sieve -Inotify-methods
+	-I. -iquote sieve -Inotify-methods
 LIBS := $(PKG_LIBS) -lm -ldl
 
 # ---- sources: each folder is a layer -------------------------------------
